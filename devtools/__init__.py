@@ -1,0 +1,1 @@
+"""Running the whole platform on one machine (`make run`, tests, benchmarks) and its demo data."""

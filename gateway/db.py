@@ -1,0 +1,72 @@
+"""The gateway's own database: PyMongo's AsyncMongoClient, or mongomock behind the same awaitables.
+
+Only the handful of collection methods the gateway's stores use are wrapped; mongomock is in
+memory, so calling it directly inside a coroutine does not block on I/O.
+"""
+
+import logging
+
+import mongomock
+from pymongo import AsyncMongoClient
+
+log = logging.getLogger(__name__)
+
+
+class _MockCursor:
+    def __init__(self, cursor):
+        self._cursor = cursor
+
+    def sort(self, *args, **kwargs) -> "_MockCursor":
+        self._cursor = self._cursor.sort(*args, **kwargs)
+        return self
+
+    def limit(self, count: int) -> "_MockCursor":
+        self._cursor = self._cursor.limit(count)
+        return self
+
+    async def to_list(self, length: int | None = None) -> list[dict]:
+        return list(self._cursor)[:length] if length else list(self._cursor)
+
+
+class MockAsyncCollection:
+    def __init__(self, collection):
+        self._collection = collection
+
+    async def find_one(self, *args, **kwargs):
+        return self._collection.find_one(*args, **kwargs)
+
+    async def insert_one(self, *args, **kwargs):
+        return self._collection.insert_one(*args, **kwargs)
+
+    async def update_one(self, *args, **kwargs):
+        return self._collection.update_one(*args, **kwargs)
+
+    async def replace_one(self, *args, **kwargs):
+        return self._collection.replace_one(*args, **kwargs)
+
+    async def create_index(self, *args, **kwargs):
+        return self._collection.create_index(*args, **kwargs)
+
+    def find(self, *args, **kwargs) -> _MockCursor:
+        return _MockCursor(self._collection.find(*args, **kwargs))
+
+
+class GatewayDatabase:
+    def __init__(self, mongo_url: str | None):
+        if mongo_url:
+            self._client = AsyncMongoClient(mongo_url, tz_aware=True)
+            self._db = self._client["gateway"]
+            self._wrap = lambda collection: collection
+        else:
+            log.warning("MONGO_URL 未设置：gateway 的数据保存在内存中 / MONGO_URL is not set: gateway data lives in memory")
+            self._client = mongomock.MongoClient(tz_aware=True)
+            self._db = self._client["gateway"]
+            self._wrap = MockAsyncCollection
+
+    def collection(self, name: str):
+        return self._wrap(self._db[name])
+
+    async def close(self) -> None:
+        result = self._client.close()
+        if hasattr(result, "__await__"):
+            await result

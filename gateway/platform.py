@@ -1,0 +1,51 @@
+"""What the gateway holds for its lifetime: settings, its stores, the broker, the PII cipher."""
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from contracts.events import SubmitOpinion
+from contracts.vocabulary import Role
+from gateway.auth import hash_key
+from gateway.broker import Broker
+from gateway.db import GatewayDatabase
+from gateway.stores import ApiKeyStore, DivisionStore
+from infra.pii import PiiCipher
+from infra.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [SubmitOpinion.TYPE]
+
+
+class Platform:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db = GatewayDatabase(settings.mongo_url)
+        self.api_keys = ApiKeyStore(self.db.collection("api_keys"))
+        self.divisions = DivisionStore(self.db.collection("divisions"))
+        self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
+        self.cipher = PiiCipher(settings.pii_keys)
+
+    async def start(self) -> None:
+        await self.api_keys.ensure_indexes()
+        await self.divisions.ensure_indexes()
+        await self.broker.start(COMMANDS)
+        if self.settings.admin_api_key:
+            await self.api_keys.add(
+                "admin", hash_key(self.settings.api_key_pepper, self.settings.admin_api_key), Role.ADMIN, "", "bootstrap admin"
+            )
+        else:
+            log.warning("ADMIN_API_KEY 未设置：没有管理员密钥 / ADMIN_API_KEY is not set: no admin key exists")
+
+    async def close(self) -> None:
+        await self.broker.close()
+        await self.db.close()
+
+
+def get_platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]

@@ -1,0 +1,66 @@
+"""Errors as `application/problem+json` (RFC 9457), naming the field that is wrong.
+
+Service error codes map to HTTP statuses in one table, here.
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contracts.errors import ErrorCode, ServiceError
+
+PROBLEM_JSON = "application/problem+json"
+
+STATUS_OF = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.INVALID: 422,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.INVALID_TRANSITION: 409,
+}
+
+
+class Problem(Exception):
+    def __init__(self, status: int, title: str, detail: str, field: str | None = None, **extra):
+        self.status, self.title, self.detail, self.field, self.extra = status, title, detail, field, extra
+
+
+def problem_response(status: int, title: str, detail: str, field: str | None = None, **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if field:
+        body["field"] = field
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_path(location: tuple) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def on_problem(request: Request, problem: Problem) -> JSONResponse:
+    return problem_response(problem.status, problem.title, problem.detail, problem.field, **problem.extra)
+
+
+async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = error.errors()
+    if any(item["type"] == "json_invalid" for item in errors):
+        return problem_response(400, "请求体不是合法的 JSON", "Malformed JSON body", "body")
+    fields = [{"field": _field_path(item["loc"]), "message": item["msg"]} for item in errors]
+    names = ", ".join(item["field"] for item in fields)
+    return problem_response(422, "请求参数不合法", f"Invalid fields: {names}", fields[0]["field"], errors=fields)
+
+
+async def on_service_error(request: Request, error: ServiceError) -> JSONResponse:
+    return problem_response(STATUS_OF[error.code], error.code.value, error.detail, error.field)
+
+
+async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    return problem_response(error.status_code, str(error.detail), str(error.detail))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(ServiceError, on_service_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)

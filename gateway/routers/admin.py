@@ -1,0 +1,59 @@
+"""Administration: API keys, divisions served, handling units and routing rules."""
+
+from fastapi import APIRouter
+
+from contracts.rpc import DeputyIn, RoutingRuleIn, StationIn, UnitIn
+from contracts.vocabulary import Role
+from gateway.auth import hash_key, new_key, require_roles
+from gateway.platform import PlatformDep
+from gateway.problems import Problem
+from gateway.schemas import ApiKeyCreated, ApiKeyIn, DivisionIn, DivisionOut, division_code
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[require_roles(Role.ADMIN)])
+
+
+async def known_division(platform, code: str, field: str = "division") -> None:
+    if await platform.divisions.get(code) is None:
+        raise Problem(422, "未知的行政区划", f"Division {code} is not served by this platform", field)
+
+
+@router.post("/api-keys", status_code=201, response_model=ApiKeyCreated)
+async def create_api_key(body: ApiKeyIn, platform: PlatformDep) -> ApiKeyCreated:
+    await known_division(platform, body.scope, "scope")
+    key_id, key = new_key()
+    await platform.api_keys.add(key_id, hash_key(platform.settings.api_key_pepper, key), body.role, body.scope, body.label)
+    return ApiKeyCreated(id=key_id, key=key, role=body.role, scope=body.scope, label=body.label)
+
+
+@router.put("/divisions/{code}", response_model=DivisionOut)
+async def save_division(code: str, body: DivisionIn, platform: PlatformDep) -> DivisionOut:
+    try:
+        division_code(code)
+    except ValueError as error:
+        raise Problem(422, "行政区划代码不正确", str(error), "code") from error
+    await platform.divisions.save(code, body.name)
+    return DivisionOut(code=code, name=body.name)
+
+
+@router.post("/units", status_code=201, response_model=UnitIn)
+async def register_unit(body: UnitIn, platform: PlatformDep) -> UnitIn:
+    await known_division(platform, body.division)
+    return UnitIn.model_validate(await platform.broker.call("routing", "register_unit", unit=body.model_dump()))
+
+
+@router.post("/routing-rules", status_code=201, response_model=RoutingRuleIn)
+async def add_routing_rule(body: RoutingRuleIn, platform: PlatformDep) -> RoutingRuleIn:
+    await known_division(platform, body.division)
+    return RoutingRuleIn.model_validate(await platform.broker.call("routing", "add_rule", rule=body.model_dump()))
+
+
+@router.post("/stations", status_code=201, response_model=StationIn)
+async def register_station(body: StationIn, platform: PlatformDep) -> StationIn:
+    await known_division(platform, body.division)
+    return StationIn.model_validate(await platform.broker.call("intake", "register_station", station=body.model_dump()))
+
+
+@router.post("/deputies", status_code=201, response_model=DeputyIn)
+async def register_deputy(body: DeputyIn, platform: PlatformDep) -> DeputyIn:
+    await known_division(platform, body.division)
+    return DeputyIn.model_validate(await platform.broker.call("intake", "register_deputy", deputy=body.model_dump()))

@@ -1,0 +1,66 @@
+"""Citizens' side, no account needed: submit an opinion, follow it by its tracking code."""
+
+import re
+import secrets
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from prometheus_client import Counter
+
+from contracts.events import SubmitOpinion
+from contracts.rpc import PublicOpinionView, StationView
+from contracts.vocabulary import DIVISION_CODE
+from gateway.platform import PlatformDep
+from gateway.problems import Problem
+from gateway.schemas import OpinionAccepted, OpinionIn
+from infra.clock import utc_now
+from infra.logs import correlation_id
+
+router = APIRouter(prefix="/v1/public", tags=["public"])
+
+# Crockford's base32 without I, L, O, U: unambiguous when read out over the phone.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_CODE = re.compile(rf"^[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
+SUBMISSIONS = Counter("public_opinion_submissions_total", "Opinions accepted at the gateway", ["channel"])
+
+
+def new_tracking_code() -> str:
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+@router.post("/opinions", status_code=202, response_model=OpinionAccepted)
+async def submit_opinion(body: OpinionIn, platform: PlatformDep) -> OpinionAccepted:
+    if await platform.divisions.get(body.division) is None:
+        raise Problem(422, "未知的行政区划", f"Division {body.division} is not served by this platform", "division")
+    contact = platform.cipher.seal(body.contact.name, body.contact.phone) if body.contact else None
+    command = SubmitOpinion(
+        tracking_code=new_tracking_code(),
+        division=body.division,
+        channel=body.channel,
+        content=body.content,
+        submitted_at=utc_now(),
+        contact=contact,
+    )
+    await platform.broker.send_command(command.envelope(body.division, correlation_id.get()))
+    SUBMISSIONS.labels(body.channel.value).inc()
+    return OpinionAccepted(tracking_code=command.tracking_code, status_url=f"/v1/public/opinions/{command.tracking_code}")
+
+
+@router.get("/opinions/{tracking_code}", response_model=PublicOpinionView)
+async def track_opinion(
+    tracking_code: Annotated[str, Path(max_length=20)], platform: PlatformDep
+) -> PublicOpinionView:
+    code = tracking_code.upper()
+    if not TRACKING_CODE.match(code):
+        raise Problem(422, "查询编号格式不正确", "Tracking codes look like 7K3P-9XTA-2MQD", "tracking_code")
+    return PublicOpinionView.model_validate(await platform.broker.call("intake", "public_view", tracking_code=code))
+
+
+@router.get("/stations", response_model=list[StationView])
+async def stations(
+    division: Annotated[str, Query(pattern=DIVISION_CODE.pattern)], platform: PlatformDep
+) -> list[StationView]:
+    """Liaison stations of a division and below, with the deputies who receive there."""
+    return await platform.broker.call("intake", "stations", division_prefix=division)

@@ -1,0 +1,36 @@
+"""The gateway's own records: API keys (hashed) and the administrative divisions it serves."""
+
+from datetime import UTC, datetime
+
+
+class ApiKeyStore:
+    def __init__(self, collection):
+        self.keys = collection
+
+    async def ensure_indexes(self) -> None:
+        await self.keys.create_index("key_hash", unique=True)
+
+    async def add(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
+        await self.keys.update_one(
+            {"key_hash": key_hash},
+            {"$setOnInsert": {"_id": key_id, "key_hash": key_hash, "role": role, "scope": scope,
+                              "label": label, "created_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+
+    async def by_hash(self, key_hash: str) -> dict | None:
+        return await self.keys.find_one({"key_hash": key_hash, "revoked_at": None})
+
+
+class DivisionStore:
+    def __init__(self, collection):
+        self.divisions = collection
+
+    async def ensure_indexes(self) -> None:
+        """Divisions are keyed by their code (`_id`); nothing else is queried."""
+
+    async def save(self, code: str, name: str) -> None:
+        await self.divisions.replace_one({"_id": code}, {"_id": code, "name": name}, upsert=True)
+
+    async def get(self, code: str) -> dict | None:
+        return await self.divisions.find_one({"_id": code})

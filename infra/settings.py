@@ -1,0 +1,38 @@
+"""One settings object per process, read from the environment only (12-factor)."""
+
+from functools import lru_cache
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_PII_KEY = "dev:ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0hISEhISE="
+DEV_API_KEY_PEPPER = "dev-only-api-key-pepper"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    environment: str = "development"
+    amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    mongo_url: str | None = None
+    # "key_id:base64(32 bytes)" pairs, comma separated; the first one encrypts new records.
+    pii_keys: str = DEV_PII_KEY
+    api_key_pepper: str = DEV_API_KEY_PEPPER
+    admin_api_key: str | None = None
+    metrics_port: int | None = None
+    rpc_timeout_seconds: float = 10.0
+    outbox_sweep_seconds: float = 5.0
+
+    @model_validator(mode="after")
+    def refuse_default_secrets(self) -> "Settings":
+        if self.environment != "development":
+            if self.pii_keys == DEV_PII_KEY or self.api_key_pepper == DEV_API_KEY_PEPPER:
+                raise ValueError("PII_KEYS and API_KEY_PEPPER must be set outside development")
+            if not self.admin_api_key:
+                raise ValueError("ADMIN_API_KEY must be set outside development")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

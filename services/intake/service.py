@@ -1,0 +1,64 @@
+"""intake: stores citizens' opinions, emits `opinion.received`, answers tracking-code lookups."""
+
+import logging
+
+from nameko.rpc import rpc
+from prometheus_client import Counter
+
+from contracts.envelope import Envelope
+from contracts.errors import ErrorCode, ServiceError
+from contracts.events import CaseAssigned, SubmitOpinion
+from contracts.rpc import DeputyIn, StationIn
+from infra.nameko_ext import OutboxService, StoreProvider, command_handler, durable_event_handler
+from services.intake.domain import assignment_changes, public_view, receive
+from services.intake.store import OpinionStore
+
+log = logging.getLogger(__name__)
+OPINIONS_RECEIVED = Counter("opinions_received_total", "Opinions stored by intake", ["channel"])
+
+
+class IntakeService(OutboxService):
+    name = "intake"
+
+    store: OpinionStore = StoreProvider(OpinionStore, "intake")
+
+    @command_handler(SubmitOpinion)
+    def submit_opinion(self, body):
+        envelope = Envelope.model_validate(body)
+        command = SubmitOpinion.from_envelope(envelope)
+        opinion, received = receive(command)
+        if self.store.insert(opinion, [received.envelope(opinion.division, envelope.correlation_id)]):
+            OPINIONS_RECEIVED.labels(opinion.channel.value).inc()
+            log.info("opinion %s received via %s", opinion.tracking_code, opinion.channel.value)
+        self.store.outbox.relay(opinion.tracking_code, self.publish)
+
+    @durable_event_handler(CaseAssigned)
+    def on_case_assigned(self, body):
+        envelope = Envelope.model_validate(body)
+        event = CaseAssigned.from_envelope(envelope)
+        self.store.apply_event(event.case_id, envelope.event_id, assignment_changes(event), event.transitions)
+
+    @rpc
+    def public_view(self, tracking_code: str) -> dict:
+        opinion = self.store.get(tracking_code)
+        if opinion is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, "查无此编号的民情事项 (no opinion with this tracking code)", "tracking_code")
+        return public_view(opinion).model_dump(mode="json")
+
+    @rpc
+    def register_station(self, station: dict) -> dict:
+        parsed = StationIn.model_validate(station)
+        self.store.save_station(parsed)
+        return parsed.model_dump()
+
+    @rpc
+    def register_deputy(self, deputy: dict) -> dict:
+        parsed = DeputyIn.model_validate(deputy)
+        if not self.store.has_station(parsed.station_id):
+            raise ServiceError(ErrorCode.INVALID, f"联络站 {parsed.station_id} 不存在 (unknown station)", "station_id")
+        self.store.save_deputy(parsed)
+        return parsed.model_dump()
+
+    @rpc
+    def stations(self, division_prefix: str, limit: int = 100) -> list[dict]:
+        return [view.model_dump() for view in self.store.stations_in(division_prefix, limit)]

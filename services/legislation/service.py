@@ -1,0 +1,10 @@
+"""legislation: drafts, consultation tasks and comments (基层立法联系点).
+
+Only the process and its readiness ping exist so far; the consultation capability is its own issue.
+"""
+
+from infra.nameko_ext import PlatformService
+
+
+class LegislationService(PlatformService):
+    name = "legislation"

@@ -1,0 +1,31 @@
+"""The case state machine: which moves are allowed, each kept with who, when and why."""
+
+from datetime import datetime
+
+from contracts.errors import ErrorCode, ServiceError
+from contracts.events import Transition
+from contracts.vocabulary import CaseStatus as S
+
+ALLOWED: dict[S, frozenset[S]] = {
+    S.RECEIVED: frozenset({S.TRIAGED, S.MERGED}),
+    S.TRIAGED: frozenset({S.ASSIGNED, S.CLOSED, S.ESCALATED, S.MERGED}),
+    S.ASSIGNED: frozenset({S.ACCEPTED, S.RETURNED}),
+    S.ACCEPTED: frozenset({S.REPLIED, S.ESCALATED}),
+    S.REPLIED: frozenset({S.EVALUATED}),
+    S.EVALUATED: frozenset({S.CLOSED, S.REOPENED}),
+    S.REOPENED: frozenset({S.REPLIED}),
+    S.RETURNED: frozenset({S.TRIAGED}),
+    S.ESCALATED: frozenset({S.TRIAGED, S.CLOSED}),
+    S.MERGED: frozenset(),
+    S.CLOSED: frozenset(),
+}
+
+
+def move(current: S, target: S, actor: str, reason: str, at: datetime) -> Transition:
+    if target not in ALLOWED[current]:
+        raise ServiceError(
+            ErrorCode.INVALID_TRANSITION,
+            f"案件状态不能从 {current.value} 变为 {target.value} (move {current.value} → {target.value} is not allowed)",
+            "status",
+        )
+    return Transition(status=target, at=at, actor=actor, reason=reason)

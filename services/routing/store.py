@@ -1,0 +1,54 @@
+"""Routing's own collections: handling units, routing rules and cases (with their outbox)."""
+
+from pymongo.errors import DuplicateKeyError
+
+from contracts.events import UnitRef
+from contracts.rpc import RoutingRuleIn, UnitIn
+from infra.outbox import Outbox, outbox_entry
+from services.routing.domain import Case
+from services.routing.rules import Rule
+
+
+class RoutingStore:
+    def __init__(self, db):
+        self.units = db["units"]
+        self.rules = db["rules"]
+        self.cases = db["cases"]
+        self.outbox = Outbox(self.cases)
+
+    def ensure_indexes(self) -> None:
+        self.rules.create_index("division")
+        self.cases.create_index([("division", 1), ("received_at", -1)])
+        self.outbox.ensure_indexes()
+
+    def save_unit(self, unit: UnitIn) -> None:
+        self.units.replace_one({"_id": unit.id}, {"_id": unit.id, "name": unit.name, "division": unit.division}, upsert=True)
+
+    def units_by_id(self, unit_ids: list[str]) -> dict[str, UnitRef]:
+        found = self.units.find({"_id": {"$in": unit_ids}})
+        return {doc["_id"]: UnitRef(id=doc["_id"], name=doc["name"]) for doc in found}
+
+    def add_rule(self, rule: RoutingRuleIn) -> None:
+        self.rules.insert_one(rule.model_dump())
+
+    def rules_for(self, division: str) -> list[Rule]:
+        """Rules of the division and of every division above it (its prefixes)."""
+        prefixes = [division[:n] for n in (6, 9, 12) if n <= len(division)]
+        return [
+            Rule(doc["division"], tuple(doc["keywords"]), doc["lead_unit"], tuple(doc["co_units"]), doc["priority"])
+            for doc in self.rules.find({"division": {"$in": prefixes}})
+        ]
+
+    def insert_case(self, case: Case, events) -> bool:
+        """Stores a new case with its events in the outbox; False if it was stored before."""
+        doc = {"_id": case.case_id, "version": 1, **case.model_dump(mode="json")}
+        doc["outbox"] = [outbox_entry(envelope) for envelope in events]
+        try:
+            self.cases.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def cases_in(self, division_prefix: str, limit: int) -> list[Case]:
+        docs = self.cases.find({"division": {"$regex": f"^{division_prefix}"}}).sort("received_at", -1).limit(limit)
+        return [Case.model_validate(doc) for doc in docs]
