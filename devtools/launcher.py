@@ -20,10 +20,12 @@ SERVICES = {
 
 
 class PlatformProcesses:
-    def __init__(self, env: dict[str, str], port: int, metrics_base_port: int | None = None, log_dir: Path | None = None):
-        self.env = {**os.environ, **env, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    def __init__(
+        self, env: dict[str, str], port: int, metrics_ports: dict[str, int] | None = None, log_dir: Path | None = None
+    ):
+        self.env = {**os.environ, **env}
         self.port = port
-        self.metrics_base_port = metrics_base_port
+        self.metrics_ports = metrics_ports or {}
         self.log_dir = log_dir
         self.children: dict[str, subprocess.Popen] = {}
         self.base_url = f"http://127.0.0.1:{port}"
@@ -35,9 +37,7 @@ class PlatformProcesses:
         )
 
     def start_service(self, name: str) -> None:
-        extra = {}
-        if self.metrics_base_port:
-            extra["METRICS_PORT"] = str(self.metrics_base_port + list(SERVICES).index(name))
+        extra = {"METRICS_PORT": str(self.metrics_ports[name])} if name in self.metrics_ports else {}
         nameko = str(Path(sys.executable).with_name("nameko"))
         self._spawn(name, [nameko, "run", "--config", "config.yml", SERVICES[name]], extra)
 

@@ -6,14 +6,15 @@ import signal
 import sys
 
 from devtools import demo_data
-from devtools.launcher import PlatformProcesses
+from devtools.launcher import SERVICES, PlatformProcesses
 
 
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     admin_key = os.environ.get("ADMIN_API_KEY") or "rdk_" + secrets.token_urlsafe(32)
     metrics_base = int(os.environ.get("METRICS_BASE_PORT", "9101"))
-    platform = PlatformProcesses({"ADMIN_API_KEY": admin_key}, port, metrics_base_port=metrics_base)
+    metrics_ports = {name: metrics_base + offset for offset, name in enumerate(SERVICES)}
+    platform = PlatformProcesses({"ADMIN_API_KEY": admin_key}, port, metrics_ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         platform.start()

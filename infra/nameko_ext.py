@@ -146,6 +146,8 @@ class Observability(DependencyProvider):
         ENTRYPOINT_CALLS.labels(service, name, "error" if exc_info else "ok").inc()
         if exc_info:
             log.error("%s.%s failed", service, name, exc_info=exc_info)
+        elif isinstance(worker_ctx.entrypoint, Consumer):
+            log.info("%s.%s handled", service, name)
         correlation_id.reset(token)
 
     def get_dependency(self, worker_ctx):

@@ -1,0 +1,113 @@
+"""Fixtures shared by every tier. Factories take overrides; nothing connects at import time."""
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import mongomock
+import pytest
+from pymongo import MongoClient
+
+from devtools import demo_data
+from devtools.launcher import SERVICES, PlatformProcesses
+
+BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+@pytest.fixture
+def mongo_db():
+    """A fresh database: the real MongoDB at MONGO_URL when set, mongomock otherwise."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = os.environ.get("MONGO_URL")
+    client = MongoClient(url, tz_aware=True) if url else mongomock.MongoClient(tz_aware=True)
+    yield client[name]
+    client.drop_database(name)
+    client.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(probe, timeout: float = 20, interval: float = 0.2):
+    """Polls `probe` until it returns something truthy; fails the test with its last value."""
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+
+
+def vhost_uri(vhost: str) -> str:
+    parts = urlsplit(BROKER_URI)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + vhost, "", ""))
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+
+
+@dataclass
+class RunningPlatform:
+    processes: PlatformProcesses
+    admin_key: str
+    amqp_uri: str
+    log_dir: Path
+    vhost: str
+
+    @property
+    def base_url(self) -> str:
+        return self.processes.base_url
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {"X-API-Key": key} if key else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def admin(self) -> httpx.Client:
+        return self.client(self.admin_key)
+
+    def log_of(self, name: str) -> str:
+        return (self.log_dir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def platform_factory(tmp_path_factory):
+    """Starts whole platforms, each on its own RabbitMQ virtual host so none sees another's queues."""
+    running: list[RunningPlatform] = []
+
+    def start(label: str) -> RunningPlatform:
+        vhost = f"test-{label}-{uuid.uuid4().hex[:8]}"
+        rabbitmqctl("add_vhost", vhost)
+        rabbitmqctl("set_permissions", "-p", vhost, urlsplit(BROKER_URI).username or "guest", ".*", ".*", ".*")
+        admin_key = "rdk_test_" + uuid.uuid4().hex
+        log_dir = tmp_path_factory.mktemp(label)
+        env = {"AMQP_URI": vhost_uri(vhost), "ADMIN_API_KEY": admin_key, "OUTBOX_SWEEP_SECONDS": "1"}
+        processes = PlatformProcesses(env, free_port(), {name: free_port() for name in SERVICES}, log_dir)
+        platform = RunningPlatform(processes, admin_key, env["AMQP_URI"], log_dir, vhost)
+        running.append(platform)
+        processes.start()
+        processes.wait_ready()
+        demo_data.load(processes.base_url, admin_key)
+        return platform
+
+    yield start
+    for platform in running:
+        platform.processes.stop()
+        rabbitmqctl("delete_vhost", platform.vhost)
+
+
+@pytest.fixture(scope="session")
+def platform(platform_factory) -> RunningPlatform:
+    """One platform shared by the tests that do not stop any of its processes."""
+    return platform_factory("shared")

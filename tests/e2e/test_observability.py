@@ -1,0 +1,40 @@
+"""Health, readiness, metrics and the correlation id carried from HTTP through every event."""
+
+import httpx
+
+from tests.conftest import wait_until
+
+
+def test_health_and_readiness(platform):
+    with platform.client() as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["broker"] is True
+    assert set(ready["services"]) == {"intake", "routing", "supervision", "legislation", "notify"}
+
+
+def test_gateway_and_services_expose_metrics(platform):
+    with platform.client() as client:
+        client.post("/v1/public/opinions", json={"division": "330481001", "channel": "qr", "content": "噪音扰民"})
+        gateway_metrics = client.get("/metrics").text
+    assert 'http_requests_total{method="POST",route="/v1/public/opinions",status="202"}' in gateway_metrics
+    intake_port = platform.processes.metrics_ports["intake"]
+    intake_metrics = wait_until(
+        lambda: (text := httpx.get(f"http://127.0.0.1:{intake_port}/metrics").text)
+        and 'opinions_received_total{channel="qr"}' in text
+        and text
+    )
+    assert 'entrypoint_calls_total{entrypoint="submit_opinion",outcome="ok",service="intake"}' in intake_metrics
+
+
+def test_correlation_id_travels_from_the_request_through_every_service(platform):
+    correlation = "corr-" + platform.vhost
+    with platform.client() as client:
+        answer = client.post(
+            "/v1/public/opinions",
+            json={"division": "330481001", "channel": "web", "content": "公交车改线后不方便"},
+            headers={"X-Correlation-ID": correlation},
+        )
+    assert answer.headers["x-correlation-id"] == correlation
+    for service in ("intake", "routing", "supervision", "notify"):
+        wait_until(lambda: f'"correlation_id": "{correlation}"' in platform.log_of(service))

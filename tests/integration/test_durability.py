@@ -1,0 +1,69 @@
+"""Over the real broker: a 202 survives the intake service being down, is processed once when it
+returns, and a message that keeps failing is parked in the dead-letter queue, not lost or looped."""
+
+import json
+
+import pytest
+from kombu import Connection, Exchange, Producer
+
+from infra import topology
+from tests.conftest import wait_until
+
+
+@pytest.fixture(scope="module")
+def own_platform(platform_factory):
+    """These tests stop services, so they get a platform of their own."""
+    return platform_factory("durability")
+
+
+def test_submission_accepted_while_intake_is_down_is_processed_once_on_restart(own_platform):
+    own_platform.processes.stop_children(["intake"])
+    with own_platform.client() as citizen:
+        ready = citizen.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["services"]["intake"] is False
+
+        accepted = citizen.post(
+            "/v1/public/opinions", json={"division": "330481001", "channel": "web", "content": "学校门口早高峰太堵"}
+        )
+        assert accepted.status_code == 202
+        code = accepted.json()["tracking_code"]
+
+        own_platform.processes.start_service("intake")
+        own_platform.processes.wait_ready()
+        view = wait_until(
+            lambda: (r := citizen.get(f"/v1/public/opinions/{code}")).status_code == 200
+            and r.json()["status"] == "assigned"
+            and r.json()
+        )
+    assert view["lead_unit"]["id"] == "hn-education"
+
+    with own_platform.admin() as admin:
+        wait_until(lambda: admin.get("/v1/notifications?recipient=unit:hn-education").json())
+        cases = [c for c in admin.get("/v1/cases?division=330481").json() if c["case_id"] == code]
+        notes = [n for n in admin.get("/v1/notifications?recipient=unit:hn-education").json() if n["case_id"] == code]
+        deadlines = [d for d in admin.get("/v1/supervision/deadlines").json() if d["case_id"] == code]
+    assert len(cases) == 1 and len(notes) == 1 and len(deadlines) == 1
+
+
+def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(own_platform):
+    marker = "poison-" + own_platform.vhost
+    with Connection(own_platform.amqp_uri) as connection:
+        producer = Producer(connection.default_channel)
+        producer.publish(
+            {"not": "an envelope", "marker": marker},
+            exchange=Exchange(topology.COMMAND_EXCHANGE, type="direct", durable=True),
+            routing_key="opinion.submit",
+            serializer="json",
+            delivery_mode=2,
+        )
+
+        def parked():
+            message = connection.default_channel.basic_get(topology.DEAD_LETTER_QUEUE, no_ack=True)
+            body = json.loads(message.body) if message else {}
+            return body if body.get("marker") == marker else None
+
+        body = wait_until(parked, timeout=30)
+    assert body == {"not": "an envelope", "marker": marker}
+    # the platform is unharmed and keeps working
+    with own_platform.client() as citizen:
+        assert citizen.get("/readyz").status_code == 200
