@@ -1,0 +1,50 @@
+"""Factories for contract objects; each takes overrides."""
+
+from datetime import UTC, date, datetime
+
+from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion, Transition, UnitRef
+from contracts.vocabulary import CaseStatus
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def submit_opinion(**overrides) -> SubmitOpinion:
+    fields = dict(
+        tracking_code="7K3P-9XTA-2MQD",
+        division="330481001",
+        channel="web",
+        content="文苑路公交站台的顶棚坏了",
+        submitted_at=NOW,
+        contact=None,
+    )
+    return SubmitOpinion(**{**fields, **overrides})
+
+
+def opinion_received(**overrides) -> OpinionReceived:
+    fields = dict(
+        tracking_code="7K3P-9XTA-2MQD",
+        division="330481001",
+        channel="web",
+        content="文苑路公交站台的顶棚坏了",
+        submitted_at=NOW,
+        has_contact=False,
+    )
+    return OpinionReceived(**{**fields, **overrides})
+
+
+def case_assigned(**overrides) -> CaseAssigned:
+    fields = dict(
+        case_id="7K3P-9XTA-2MQD",
+        division="330481001",
+        lead_unit=UnitRef(id="hn-transport", name="海宁市交通运输局"),
+        co_units=[UnitRef(id="hn-enforcement", name="海宁市综合行政执法局")],
+        assigned_at=NOW,
+        due_date=date(2026, 12, 14),
+        working_days=15,
+        calendar_fallback=False,
+        transitions=[
+            Transition(status=CaseStatus.TRIAGED, at=NOW, actor="routing"),
+            Transition(status=CaseStatus.ASSIGNED, at=NOW, actor="routing"),
+        ],
+    )
+    return CaseAssigned(**{**fields, **overrides})

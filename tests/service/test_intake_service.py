@@ -1,0 +1,85 @@
+"""intake's entrypoints with nameko's worker_factory: real store on the test database, dispatch mocked."""
+
+import pytest
+from nameko.testing.services import worker_factory
+
+from contracts.envelope import Envelope
+from contracts.errors import ErrorCode, ServiceError
+from infra.pii import PiiCipher
+from infra.settings import DEV_PII_KEY
+from services.intake.service import IntakeService
+from services.intake.store import OpinionStore
+from tests.factories import case_assigned, submit_opinion
+
+
+@pytest.fixture
+def intake(mongo_db):
+    store = OpinionStore(mongo_db)
+    store.ensure_indexes()
+    return worker_factory(IntakeService, store=store)
+
+
+def dispatched(service) -> list[Envelope]:
+    return [Envelope.model_validate(call.args[1]) for call in service.dispatch.call_args_list]
+
+
+def test_submission_is_stored_once_and_published_once_even_if_redelivered(intake):
+    contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
+    wire = submit_opinion(contact=contact).envelope("330481001", "corr-7").wire()
+    intake.submit_opinion(wire)
+    intake.submit_opinion(wire)
+
+    events = dispatched(intake)
+    assert [e.type for e in events] == ["opinion.received"]
+    assert events[0].correlation_id == "corr-7" and events[0].payload["has_contact"] is True
+    stored = intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})
+    assert stored["outbox"] == []
+    assert "13812345678" not in str(stored) and stored["contact"]["phone_hash"] == contact.phone_hash
+
+
+def test_assignment_is_applied_once_and_shown_to_the_citizen(intake):
+    intake.submit_opinion(submit_opinion().envelope("330481001", "c").wire())
+    assigned = case_assigned().envelope("330481001", "c").wire()
+    intake.on_case_assigned(assigned)
+    intake.on_case_assigned(assigned)
+
+    view = intake.public_view("7K3P-9XTA-2MQD")
+    assert view["status"] == "assigned" and view["lead_unit"]["name"] == "海宁市交通运输局"
+    assert [step["status"] for step in view["history"]] == ["received", "triaged", "assigned"]
+    assert "contact" not in view
+
+
+def test_unknown_tracking_code_is_a_not_found_error(intake):
+    with pytest.raises(ServiceError) as raised:
+        intake.public_view("AAAA-BBBB-CCCC")
+    assert raised.value.code is ErrorCode.NOT_FOUND and raised.value.field == "tracking_code"
+
+
+def test_a_malformed_command_raises_so_the_broker_can_retry_and_dead_letter_it(intake):
+    with pytest.raises(ValueError):
+        intake.submit_opinion({"not": "an envelope"})
+    assert intake.store.opinions.count_documents({}) == 0
+
+
+def test_a_failed_publication_stays_in_the_outbox_for_the_sweeper(intake, monkeypatch):
+    intake.dispatch.side_effect = ConnectionError("broker gone")
+    with pytest.raises(ConnectionError):
+        intake.submit_opinion(submit_opinion().envelope("330481001", "c").wire())
+    assert len(intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"]) == 1
+
+    intake.dispatch.side_effect = None
+    monkeypatch.setattr("infra.nameko_ext.get_settings", lambda: type("S", (), {"outbox_sweep_seconds": -1})())
+    intake.sweep_outbox()
+    assert [e.type for e in dispatched(intake)][-1] == "opinion.received"
+    assert intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"] == []
+
+
+def test_deputies_must_belong_to_a_known_station(intake):
+    with pytest.raises(ServiceError) as raised:
+        intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "nowhere"})
+    assert raised.value.field == "station_id"
+    intake.register_station({"id": "s1", "name": "联络站", "division": "330481001"})
+    intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "s1"})
+    assert intake.stations("330481") == [
+        {"id": "s1", "name": "联络站", "division": "330481001", "address": "", "reception_day": "", "deputies": ["张伟"]}
+    ]
