@@ -18,6 +18,7 @@ test: broker
 test-unit: install
 	.venv/bin/python -m pytest tests/unit tests/service
 
-## load figures as JSON (see bench/README.md)
+## load figures as JSON, measured with wrk (installed with apt-get when missing)
 bench: broker
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	.venv/bin/python -m bench.intake_load

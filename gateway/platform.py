@@ -44,7 +44,7 @@ class Platform:
         await self.db.close()
 
 
-def get_platform(request: Request) -> Platform:
+async def get_platform(request: Request) -> Platform:
     return request.app.state.platform
 
 

@@ -1,5 +1,6 @@
 """The gateway's own records: API keys (hashed) and the administrative divisions it serves."""
 
+import time
 from datetime import UTC, datetime
 
 
@@ -23,14 +24,26 @@ class ApiKeyStore:
 
 
 class DivisionStore:
+    """Divisions change rarely and are read on every submission: known codes are cached for a minute."""
+
+    CACHE_SECONDS = 60.0
+
     def __init__(self, collection):
         self.divisions = collection
+        self._known: dict[str, tuple[float, dict]] = {}
 
     async def ensure_indexes(self) -> None:
         """Divisions are keyed by their code (`_id`); nothing else is queried."""
 
     async def save(self, code: str, name: str) -> None:
         await self.divisions.replace_one({"_id": code}, {"_id": code, "name": name}, upsert=True)
+        self._known.pop(code, None)
 
     async def get(self, code: str) -> dict | None:
-        return await self.divisions.find_one({"_id": code})
+        cached = self._known.get(code)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        division = await self.divisions.find_one({"_id": code})
+        if division:
+            self._known[code] = (time.monotonic() + self.CACHE_SECONDS, division)
+        return division

@@ -39,12 +39,14 @@ class PiiCipher:
             if not key_id or len(key) != 32:
                 raise ValueError("each PII_KEYS entry must be 'id:base64 of 32 bytes'")
             self._keys[key_id] = key
+        self._ciphers = {key_id: AESGCM(key) for key_id, key in self._keys.items()}
         self._active = next(iter(self._keys))
+        self._lookup_key = hashlib.sha256(b"phone-lookup:" + self._keys[self._active]).digest()
 
     def seal(self, name: str | None, phone: str | None) -> SealedContact:
         nonce = os.urandom(12)
         plaintext = json.dumps({"name": name, "phone": phone}, ensure_ascii=False).encode()
-        ciphertext = AESGCM(self._keys[self._active]).encrypt(nonce, plaintext, self._active.encode())
+        ciphertext = self._ciphers[self._active].encrypt(nonce, plaintext, self._active.encode())
         return SealedContact(
             key_id=self._active,
             nonce=base64.b64encode(nonce).decode(),
@@ -53,16 +55,14 @@ class PiiCipher:
         )
 
     def open(self, sealed: SealedContact) -> dict[str, str | None]:
-        key = self._keys[sealed.key_id]
-        plaintext = AESGCM(key).decrypt(
+        plaintext = self._ciphers[sealed.key_id].decrypt(
             base64.b64decode(sealed.nonce), base64.b64decode(sealed.ciphertext), sealed.key_id.encode()
         )
         return json.loads(plaintext)
 
     def phone_hash(self, phone: str) -> str:
         """HMAC of the normalised number with the active key: finds a citizen's items without decrypting."""
-        lookup_key = hashlib.sha256(b"phone-lookup:" + self._keys[self._active]).digest()
-        return hmac.new(lookup_key, phone.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._lookup_key, phone.encode(), hashlib.sha256).hexdigest()
 
 
 def mask_name(name: str) -> str:

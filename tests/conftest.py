@@ -2,12 +2,10 @@
 
 import os
 import socket
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import mongomock
@@ -15,6 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from devtools import demo_data
+from devtools.broker import create_vhost, delete_vhost
 from devtools.launcher import SERVICES, PlatformProcesses
 
 BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
@@ -49,15 +48,6 @@ def wait_until(probe, timeout: float = 20, interval: float = 0.2):
     raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
 
 
-def vhost_uri(vhost: str) -> str:
-    parts = urlsplit(BROKER_URI)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + vhost, "", ""))
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
-
-
 @dataclass
 class RunningPlatform:
     processes: PlatformProcesses
@@ -87,12 +77,10 @@ def platform_factory(tmp_path_factory):
     running: list[RunningPlatform] = []
 
     def start(label: str) -> RunningPlatform:
-        vhost = f"test-{label}-{uuid.uuid4().hex[:8]}"
-        rabbitmqctl("add_vhost", vhost)
-        rabbitmqctl("set_permissions", "-p", vhost, urlsplit(BROKER_URI).username or "guest", ".*", ".*", ".*")
+        vhost, amqp_uri = create_vhost(BROKER_URI, f"test-{label}")
         admin_key = "rdk_test_" + uuid.uuid4().hex
         log_dir = tmp_path_factory.mktemp(label)
-        env = {"AMQP_URI": vhost_uri(vhost), "ADMIN_API_KEY": admin_key, "OUTBOX_SWEEP_SECONDS": "1"}
+        env = {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key, "OUTBOX_SWEEP_SECONDS": "1"}
         processes = PlatformProcesses(env, free_port(), {name: free_port() for name in SERVICES}, log_dir)
         platform = RunningPlatform(processes, admin_key, env["AMQP_URI"], log_dir, vhost)
         running.append(platform)
@@ -104,7 +92,7 @@ def platform_factory(tmp_path_factory):
     yield start
     for platform in running:
         platform.processes.stop()
-        rabbitmqctl("delete_vhost", platform.vhost)
+        delete_vhost(platform.vhost)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,9 @@ SUBMISSIONS = Counter("public_opinion_submissions_total", "Opinions accepted at 
 
 
 def new_tracking_code() -> str:
-    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    """60 random bits as 12 base32 characters: unguessable, since the code alone shows the item."""
+    value = secrets.randbits(60)
+    chars = "".join(TRACKING_ALPHABET[(value >> shift) & 31] for shift in range(55, -5, -5))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 

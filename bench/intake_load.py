@@ -1,0 +1,113 @@
+"""`make bench`: load on the durable intake path and on a bare endpoint, same body, same machine.
+
+Prints JSON: requests/s and p50/p99 latency for both, and the throughput ratio. Times are figures
+to read, never asserted: this machine is shared and noisy.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+
+from devtools import demo_data
+from devtools.broker import create_vhost, delete_vhost
+from devtools.launcher import ROOT, PlatformProcesses
+from tests.conftest import free_port
+
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = 2
+BODY = {
+    "division": "330481001",
+    "channel": "web",
+    "content": "文苑路公交站台的顶棚坏了，下雨天没法等车，希望尽快修复。",
+    "contact": {"name": "陈小明", "phone": "13812345678"},
+}
+
+
+def load(url: str) -> dict:
+    """Drives `url` with wrk (one thread, CONCURRENCY connections) after a short warm-up."""
+    env = {**os.environ, "BENCH_BODY": json.dumps(BODY, ensure_ascii=False)}
+    script = str(ROOT / "bench" / "post_opinion.lua")
+
+    def wrk(seconds: float) -> dict:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{seconds}s", "-s", script, url],
+            env=env, check=True, capture_output=True, text=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    wrk(WARMUP)
+    run = wrk(DURATION)
+    return {
+        "requests": run["requests"],
+        "errors": run["errors"],
+        "requests_per_second": round(run["requests"] / run["seconds"], 1),
+        "p50_ms": round(run["p50_us"] / 1000, 2),
+        "p99_ms": round(run["p99_us"] / 1000, 2),
+    }
+
+
+def bare_endpoint() -> dict:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/docs")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        return load(f"http://127.0.0.1:{port}/v1/public/opinions")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def durable_intake() -> dict:
+    broker = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    vhost, amqp_uri = create_vhost(broker, "bench")
+    admin_key = "rdk_bench_" + uuid.uuid4().hex
+    platform = PlatformProcesses(
+        {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key}, free_port(), log_dir=ROOT / ".run"
+    )
+    (ROOT / ".run").mkdir(exist_ok=True)
+    try:
+        platform.start()
+        platform.wait_ready()
+        demo_data.load(platform.base_url, admin_key)
+        return load(f"{platform.base_url}/v1/public/opinions")
+    finally:
+        platform.stop()
+        delete_vhost(vhost)
+
+
+def main() -> None:
+    bare = bare_endpoint()
+    durable = durable_intake()
+    print(
+        json.dumps(
+            {
+                "benchmark": "POST /v1/public/opinions",
+                "concurrency": CONCURRENCY,
+                "seconds": DURATION,
+                "bare_fastapi": bare,
+                "durable_intake": durable,
+                "throughput_ratio": round(durable["requests_per_second"] / bare["requests_per_second"], 3),
+                "targets": {"throughput_ratio": ">= 0.5", "durable_p99_ms": "<= 50"},
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
