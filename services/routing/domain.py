@@ -47,7 +47,9 @@ def open_case(
     calendar: WorkingCalendar,
     now: datetime,
 ) -> Opened:
-    received = Transition(status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}")
+    received = Transition(
+        status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}", reason="已受理"
+    )
     rule = choose_rule(rules, opinion.division, opinion.content)
     if rule is None or rule.lead_unit not in units:
         triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, "无匹配的分办规则，待人工交办 (no routing rule matched)", now)
