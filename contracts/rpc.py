@@ -1,6 +1,7 @@
 """Payloads of RPC calls between the gateway and the services."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -48,8 +49,8 @@ class RoutingRuleIn(BaseModel):
     """
 
     division: str
-    keywords: list[str] = Field(default_factory=list, max_length=100)
-    lead_unit: str
+    keywords: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=100)
+    lead_unit: str = Field(min_length=1, max_length=64)
     co_units: list[str] = Field(default_factory=list, max_length=10)
     priority: int = Field(default=100, ge=0, le=10_000)
 

@@ -32,7 +32,8 @@ class Broker:
 
     async def start(self, command_types: list[str]) -> None:
         self.connection = await aio_pika.connect_robust(self.amqp_uri)
-        self.command_channel = await self.connection.channel(publisher_confirms=True)
+        # on_return_raises: an unroutable `mandatory` message raises instead of passing silently
+        self.command_channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         self.commands = await self.command_channel.declare_exchange(
             topology.COMMAND_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True
         )
@@ -43,7 +44,7 @@ class Broker:
             )
             await queue.bind(self.commands, routing_key=command_type)
 
-        self.rpc_channel = await self.connection.channel(publisher_confirms=True)
+        self.rpc_channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         self.rpc_exchange = await self.rpc_channel.declare_exchange(
             topology.RPC_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
         )
@@ -74,7 +75,10 @@ class Broker:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             message_id=envelope.event_id,
         )
-        await self.commands.publish(message, routing_key=envelope.type, mandatory=True)
+        try:
+            await self.commands.publish(message, routing_key=envelope.type, mandatory=True)
+        except aio_pika.exceptions.DeliveryError as error:
+            raise ServiceUnavailable(f"command {envelope.type} was not stored by the broker") from error
 
     async def call(self, service: str, method: str, **kwargs: Any) -> Any:
         call_id = str(uuid.uuid4())

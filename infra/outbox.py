@@ -27,15 +27,21 @@ class Outbox:
     def ensure_indexes(self) -> None:
         self.collection.create_index("outbox.queued_at", sparse=True)
 
-    def relay(self, doc_id: str, publish: Publish) -> int:
-        """Publish the document's pending events in order; returns how many went out."""
-        doc = self.collection.find_one({"_id": doc_id}, {"outbox": 1})
-        sent = 0
-        for entry in (doc or {}).get("outbox", []):
+    def relay(self, doc_id: str, publish: Publish, entries: list[dict] | None = None) -> int:
+        """Publishes the document's pending events in order, then pulls them in one update.
+
+        `entries` are the ones just written, when the caller has them; otherwise they are read
+        back. If a publication fails midway, the sweeper publishes the rest (and may repeat one).
+        """
+        if entries is None:
+            doc = self.collection.find_one({"_id": doc_id}, {"outbox": 1})
+            entries = (doc or {}).get("outbox", [])
+        for entry in entries:
             publish(entry["envelope"])
-            self.collection.update_one({"_id": doc_id}, {"$pull": {"outbox": {"event_id": entry["event_id"]}}})
-            sent += 1
-        return sent
+        if entries:
+            sent = [entry["event_id"] for entry in entries]
+            self.collection.update_one({"_id": doc_id}, {"$pull": {"outbox": {"event_id": {"$in": sent}}}})
+        return len(entries)
 
     def sweep(self, publish: Publish, older_than: timedelta, limit: int = 200) -> int:
         cutoff = datetime.now(UTC) - older_than

@@ -27,10 +27,11 @@ class IntakeService(OutboxService):
         envelope = Envelope.model_validate(body)
         command = SubmitOpinion.from_envelope(envelope)
         opinion, received = receive(command)
-        if self.store.insert(opinion, [received.envelope(opinion.division, envelope.correlation_id)]):
+        pending = self.store.insert(opinion, [received.envelope(opinion.division, envelope.correlation_id)])
+        if pending is not None:
             OPINIONS_RECEIVED.labels(opinion.channel.value).inc()
             log.info("opinion %s received via %s", opinion.tracking_code, opinion.channel.value)
-        self.store.outbox.relay(opinion.tracking_code, self.publish)
+        self.store.outbox.relay(opinion.tracking_code, self.publish, pending)
 
     @durable_event_handler(CaseAssigned)
     def on_case_assigned(self, body):

@@ -22,16 +22,16 @@ class OpinionStore:
         self.opinions.create_index("contact.phone_hash", sparse=True)
         self.outbox.ensure_indexes()
 
-    def insert(self, opinion: Opinion, events) -> bool:
-        """Stores a new opinion with its events in the outbox; False if it was stored before."""
+    def insert(self, opinion: Opinion, events) -> list[dict] | None:
+        """Stores a new opinion with its events in the outbox and returns them; None if it was stored before."""
         doc = {"_id": opinion.tracking_code, **opinion.model_dump(mode="json")}
         doc["applied_events"] = []
         doc["outbox"] = [outbox_entry(envelope) for envelope in events]
         try:
             self.opinions.insert_one(doc)
         except DuplicateKeyError:
-            return False
-        return True
+            return None
+        return doc["outbox"]
 
     def get(self, tracking_code: str) -> Opinion | None:
         doc = self.opinions.find_one({"_id": tracking_code})

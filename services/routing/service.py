@@ -27,8 +27,8 @@ class RoutingService(OutboxService):
         units = self.store.units_by_id([unit for rule in rules for unit in (rule.lead_unit, *rule.co_units)])
         opened = open_case(opinion, rules, units, WorkingCalendar(), utc_now())
         events = [opened.assigned.envelope(opinion.division, envelope.correlation_id)] if opened.assigned else []
-        self.store.insert_case(opened.case, events)
-        self.store.outbox.relay(opened.case.case_id, self.publish)
+        pending = self.store.insert_case(opened.case, events)
+        self.store.outbox.relay(opened.case.case_id, self.publish, pending)
 
     @rpc
     def register_unit(self, unit: dict) -> dict:

@@ -39,15 +39,15 @@ class RoutingStore:
             for doc in self.rules.find({"division": {"$in": prefixes}})
         ]
 
-    def insert_case(self, case: Case, events) -> bool:
-        """Stores a new case with its events in the outbox; False if it was stored before."""
+    def insert_case(self, case: Case, events) -> list[dict] | None:
+        """Stores a new case with its events in the outbox and returns them; None if it was stored before."""
         doc = {"_id": case.case_id, "version": 1, **case.model_dump(mode="json")}
         doc["outbox"] = [outbox_entry(envelope) for envelope in events]
         try:
             self.cases.insert_one(doc)
         except DuplicateKeyError:
-            return False
-        return True
+            return None
+        return doc["outbox"]
 
     def cases_in(self, division_prefix: str, limit: int) -> list[Case]:
         docs = self.cases.find({"division": {"$regex": f"^{division_prefix}"}}).sort("received_at", -1).limit(limit)
