@@ -12,6 +12,8 @@ run: broker
 
 ## the whole suite: unit, service, integration (real RabbitMQ), end to end, deployment manifests
 test: broker
+	.venv/bin/ruff check contracts infra services gateway devtools bench tests
+	.venv/bin/ruff format --check contracts infra services gateway devtools bench tests
 	.venv/bin/python -m pytest
 
 ## the fast tiers only: pure domain and nameko service tests

@@ -37,7 +37,10 @@ def load(url: str) -> dict:
     def wrk(seconds: float) -> dict:
         out = subprocess.run(
             ["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{seconds}s", "-s", script, url],
-            env=env, check=True, capture_output=True, text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         return json.loads(out.strip().splitlines()[-1])
 
@@ -65,7 +68,17 @@ def wait_for(url: str) -> None:
 def bare_endpoint() -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port), "--no-access-log", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
     )
     try:
@@ -117,7 +130,9 @@ def main() -> None:
                 "durable_intake_gateway_and_broker_only": path_only,
                 "durable_intake_whole_platform": durable,
                 "throughput_ratio_path_only": round(path_only["requests_per_second"] / bare["requests_per_second"], 3),
-                "throughput_ratio_whole_platform": round(durable["requests_per_second"] / bare["requests_per_second"], 3),
+                "throughput_ratio_whole_platform": round(
+                    durable["requests_per_second"] / bare["requests_per_second"], 3
+                ),
                 "targets": {"throughput_ratio": ">= 0.5", "durable_p99_ms": "<= 50"},
             },
             indent=2,

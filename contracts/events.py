@@ -28,6 +28,12 @@ class Message(BaseModel):
         )
 
     @classmethod
+    def from_wire(cls, body: dict) -> tuple[Envelope, "Message"]:
+        """Parses a message as it came off the broker: the envelope, then this payload model."""
+        envelope = Envelope.model_validate(body)
+        return envelope, cls.from_envelope(envelope)
+
+    @classmethod
     def from_envelope(cls, envelope: Envelope) -> "Message":
         if envelope.type != cls.TYPE or envelope.version != cls.VERSION:
             raise ValueError(f"expected {cls.TYPE} v{cls.VERSION}, got {envelope.type} v{envelope.version}")

@@ -15,16 +15,31 @@ TOWNSHIPS = [
     ("330481102", "长安镇"),
 ]
 STATIONS = [
-    {"id": "xiashi-station", "name": "硖石街道人大代表联络站", "division": "330481001",
-     "address": "硖石街道文苑南路", "reception_day": "每周二 代表有约"},
-    {"id": "changan-station", "name": "长安镇人大代表联络站", "division": "330481102",
-     "address": "长安镇政府一楼", "reception_day": "每月5日、20日 进站接待"},
+    {
+        "id": "xiashi-station",
+        "name": "硖石街道人大代表联络站",
+        "division": "330481001",
+        "address": "硖石街道文苑南路",
+        "reception_day": "每周二 代表有约",
+    },
+    {
+        "id": "changan-station",
+        "name": "长安镇人大代表联络站",
+        "division": "330481102",
+        "address": "长安镇政府一楼",
+        "reception_day": "每月5日、20日 进站接待",
+    },
 ]
 DEPUTIES = [
     {"id": "deputy-zhang-wei", "name": "张伟", "division": "330481001", "station_id": "xiashi-station"},
     {"id": "deputy-li-hong", "name": "李红", "division": "330481001", "station_id": "xiashi-station"},
-    {"id": "deputy-wang-jun", "name": "王军", "division": "330481102", "station_id": "changan-station",
-     "level": "township"},
+    {
+        "id": "deputy-wang-jun",
+        "name": "王军",
+        "division": "330481102",
+        "station_id": "changan-station",
+        "level": "township",
+    },
 ]
 UNITS = [
     {"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"},
@@ -36,8 +51,12 @@ UNITS = [
     {"id": "changan-gov", "name": "长安镇人民政府", "division": "330481102"},
 ]
 RULES = [
-    {"division": "330481", "keywords": ["公交", "道路", "红绿灯", "停车"], "lead_unit": "hn-transport",
-     "co_units": ["hn-enforcement"]},
+    {
+        "division": "330481",
+        "keywords": ["公交", "道路", "红绿灯", "停车"],
+        "lead_unit": "hn-transport",
+        "co_units": ["hn-enforcement"],
+    },
     {"division": "330481", "keywords": ["路灯", "小区", "加装电梯", "老旧"], "lead_unit": "hn-housing"},
     {"division": "330481", "keywords": ["污水", "噪音", "垃圾", "河道"], "lead_unit": "hn-ecology"},
     {"division": "330481", "keywords": ["学校", "幼儿园", "上学"], "lead_unit": "hn-education"},

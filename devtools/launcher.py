@@ -33,7 +33,11 @@ class PlatformProcesses:
     def _spawn(self, name: str, command: list[str], extra_env: dict[str, str]) -> None:
         output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None
         self.children[name] = subprocess.Popen(
-            command, cwd=ROOT, env={**self.env, **extra_env}, stdout=output, stderr=subprocess.STDOUT if output else None
+            command,
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
         )
 
     def start_service(self, name: str) -> None:
@@ -42,8 +46,18 @@ class PlatformProcesses:
         self._spawn(name, [nameko, "run", "--config", "config.yml", SERVICES[name]], extra)
 
     def start_gateway(self) -> None:
-        command = [sys.executable, "-m", "uvicorn", "gateway.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "gateway.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--no-access-log",
+        ]
         self._spawn("gateway", command, {})
 
     def start(self) -> None:

@@ -70,4 +70,6 @@ def require_roles(*roles: Role):
 
 def require_scope(principal: Principal, division: str) -> None:
     if not principal.can_see(division):
-        raise Problem(403, "超出管辖范围", f"Division {division} is outside this key's scope {principal.scope}", "division")
+        raise Problem(
+            403, "超出管辖范围", f"Division {division} is outside this key's scope {principal.scope}", "division"
+        )

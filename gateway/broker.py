@@ -56,7 +56,9 @@ class Broker:
         await replies.consume(self._on_reply, no_ack=True)
 
     async def _declare_dead_letters(self, channel: AbstractChannel) -> None:
-        exchange = await channel.declare_exchange(topology.DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)
+        exchange = await channel.declare_exchange(
+            topology.DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True
+        )
         queue = await channel.declare_queue(
             topology.DEAD_LETTER_QUEUE, durable=True, arguments=topology.dead_letter_queue_arguments()
         )

@@ -58,7 +58,9 @@ class GatewayDatabase:
             self._db = self._client["gateway"]
             self._wrap = lambda collection: collection
         else:
-            log.warning("MONGO_URL 未设置：gateway 的数据保存在内存中 / MONGO_URL is not set: gateway data lives in memory")
+            log.warning(
+                "MONGO_URL 未设置：gateway 的数据保存在内存中 / MONGO_URL is not set: gateway data lives in memory"
+            )
             self._client = mongomock.MongoClient(tz_aware=True)
             self._db = self._client["gateway"]
             self._wrap = MockAsyncCollection

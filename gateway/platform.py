@@ -34,7 +34,11 @@ class Platform:
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
             await self.api_keys.add(
-                "admin", hash_key(self.settings.api_key_pepper, self.settings.admin_api_key), Role.ADMIN, "", "bootstrap admin"
+                "admin",
+                hash_key(self.settings.api_key_pepper, self.settings.admin_api_key),
+                Role.ADMIN,
+                "",
+                "bootstrap admin",
             )
         else:
             log.warning("ADMIN_API_KEY 未设置：没有管理员密钥 / ADMIN_API_KEY is not set: no admin key exists")

@@ -14,8 +14,16 @@ class ApiKeyStore:
     async def add(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
         await self.keys.update_one(
             {"key_hash": key_hash},
-            {"$setOnInsert": {"_id": key_id, "key_hash": key_hash, "role": role, "scope": scope,
-                              "label": label, "created_at": datetime.now(UTC)}},
+            {
+                "$setOnInsert": {
+                    "_id": key_id,
+                    "key_hash": key_hash,
+                    "role": role,
+                    "scope": scope,
+                    "label": label,
+                    "created_at": datetime.now(UTC),
+                }
+            },
             upsert=True,
         )
 

@@ -13,6 +13,8 @@ def open_client(mongo_url: str | None, owner: str):
         return MongoClient(mongo_url, tz_aware=True)
     log.warning(
         "MONGO_URL 未设置：%s 的数据保存在内存中（mongomock），进程退出即丢失 / "
-        "MONGO_URL is not set: %s keeps its data in memory and loses it on exit", owner, owner
+        "MONGO_URL is not set: %s keeps its data in memory and loses it on exit",
+        owner,
+        owner,
     )
     return mongomock.MongoClient(tz_aware=True)

@@ -27,9 +27,7 @@ from infra.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-ENTRYPOINT_CALLS = Counter(
-    "entrypoint_calls_total", "Entrypoint invocations", ["service", "entrypoint", "outcome"]
-)
+ENTRYPOINT_CALLS = Counter("entrypoint_calls_total", "Entrypoint invocations", ["service", "entrypoint", "outcome"])
 ENTRYPOINT_SECONDS = Histogram("entrypoint_seconds", "Entrypoint latency", ["service", "entrypoint"])
 
 

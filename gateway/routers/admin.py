@@ -21,7 +21,9 @@ async def known_division(platform, code: str, field: str = "division") -> None:
 async def create_api_key(body: ApiKeyIn, platform: PlatformDep) -> ApiKeyCreated:
     await known_division(platform, body.scope, "scope")
     key_id, key = new_key()
-    await platform.api_keys.add(key_id, hash_key(platform.settings.api_key_pepper, key), body.role, body.scope, body.label)
+    await platform.api_keys.add(
+        key_id, hash_key(platform.settings.api_key_pepper, key), body.role, body.scope, body.label
+    )
     return ApiKeyCreated(id=key_id, key=key, role=body.role, scope=body.scope, label=body.label)
 
 

@@ -30,7 +30,9 @@ async def _ping(platform, service: str) -> bool:
 @router.get("/readyz")
 async def readyz(platform: PlatformDep) -> JSONResponse:
     broker_ok = platform.broker.connection is not None and not platform.broker.connection.is_closed
-    answers = await asyncio.gather(*(_ping(platform, name) for name in SERVICES)) if broker_ok else [False] * len(SERVICES)
+    answers = (
+        await asyncio.gather(*(_ping(platform, name) for name in SERVICES)) if broker_ok else [False] * len(SERVICES)
+    )
     services = dict(zip(SERVICES, answers, strict=True))
     ready = broker_ok and all(answers)
     return JSONResponse(

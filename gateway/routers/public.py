@@ -2,7 +2,6 @@
 
 import re
 import secrets
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -47,13 +46,13 @@ async def submit_opinion(body: OpinionIn, platform: PlatformDep) -> OpinionAccep
     )
     await platform.broker.send_command(command.envelope(body.division, correlation_id.get()))
     SUBMISSIONS.labels(body.channel.value).inc()
-    return OpinionAccepted(tracking_code=command.tracking_code, status_url=f"/v1/public/opinions/{command.tracking_code}")
+    return OpinionAccepted(
+        tracking_code=command.tracking_code, status_url=f"/v1/public/opinions/{command.tracking_code}"
+    )
 
 
 @router.get("/opinions/{tracking_code}", response_model=PublicOpinionView)
-async def track_opinion(
-    tracking_code: Annotated[str, Path(max_length=20)], platform: PlatformDep
-) -> PublicOpinionView:
+async def track_opinion(tracking_code: Annotated[str, Path(max_length=20)], platform: PlatformDep) -> PublicOpinionView:
     code = tracking_code.upper()
     if not TRACKING_CODE.match(code):
         raise Problem(422, "查询编号格式不正确", "Tracking codes look like 7K3P-9XTA-2MQD", "tracking_code")

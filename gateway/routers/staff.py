@@ -34,7 +34,11 @@ async def list_cases(principal: CaseReader, platform: PlatformDep, division: Div
 
 @router.get("/supervision/deadlines", response_model=list[DeadlineView])
 async def deadlines(
-    principal: Supervisor, platform: PlatformDep, division: DivisionQuery = None, overdue: bool = False, limit: Limit = 100
+    principal: Supervisor,
+    platform: PlatformDep,
+    division: DivisionQuery = None,
+    overdue: bool = False,
+    limit: Limit = 100,
 ):
     prefix = scoped(principal, division)
     return await platform.broker.call(

@@ -5,7 +5,6 @@ import logging
 from nameko.rpc import rpc
 from prometheus_client import Counter
 
-from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
 from contracts.events import CaseAssigned, SubmitOpinion
 from contracts.rpc import DeputyIn, StationIn
@@ -24,8 +23,7 @@ class IntakeService(OutboxService):
 
     @command_handler(SubmitOpinion)
     def submit_opinion(self, body):
-        envelope = Envelope.model_validate(body)
-        command = SubmitOpinion.from_envelope(envelope)
+        envelope, command = SubmitOpinion.from_wire(body)
         opinion, received = receive(command)
         pending = self.store.insert(opinion, [received.envelope(opinion.division, envelope.correlation_id)])
         if pending is not None:
@@ -35,15 +33,16 @@ class IntakeService(OutboxService):
 
     @durable_event_handler(CaseAssigned)
     def on_case_assigned(self, body):
-        envelope = Envelope.model_validate(body)
-        event = CaseAssigned.from_envelope(envelope)
+        envelope, event = CaseAssigned.from_wire(body)
         self.store.apply_event(event.case_id, envelope.event_id, assignment_changes(event), event.transitions)
 
     @rpc
     def public_view(self, tracking_code: str) -> dict:
         opinion = self.store.get(tracking_code)
         if opinion is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, "查无此编号的民情事项 (no opinion with this tracking code)", "tracking_code")
+            raise ServiceError(
+                ErrorCode.NOT_FOUND, "查无此编号的民情事项 (no opinion with this tracking code)", "tracking_code"
+            )
         return public_view(opinion).model_dump(mode="json")
 
     @rpc

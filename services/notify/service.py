@@ -2,7 +2,6 @@
 
 from nameko.rpc import rpc
 
-from contracts.envelope import Envelope
 from contracts.events import CaseAssigned
 from infra.clock import utc_now
 from infra.nameko_ext import PlatformService, StoreProvider, durable_event_handler
@@ -17,8 +16,8 @@ class NotifyService(PlatformService):
 
     @durable_event_handler(CaseAssigned)
     def on_case_assigned(self, body):
-        envelope = Envelope.model_validate(body)
-        self.store.add(for_case_assigned(envelope.event_id, CaseAssigned.from_envelope(envelope), utc_now()))
+        envelope, event = CaseAssigned.from_wire(body)
+        self.store.add(for_case_assigned(envelope.event_id, event, utc_now()))
 
     @rpc
     def inbox(self, recipient: str, division_prefix: str, limit: int = 50) -> list[dict]:

@@ -51,37 +51,38 @@ def open_case(
         status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}", reason="已受理"
     )
     rule = choose_rule(rules, opinion.division, opinion.content)
-    if rule is None or rule.lead_unit not in units:
-        triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, "无匹配的分办规则，待人工交办 (no routing rule matched)", now)
-        case = Case(
-            case_id=opinion.tracking_code,
-            division=opinion.division,
-            channel=opinion.channel,
-            content=opinion.content,
-            status=CaseStatus.TRIAGED,
-            received_at=opinion.submitted_at,
-            history=[received, triaged],
-        )
-        return Opened(case=case, assigned=None)
-
-    triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, "按分办规则分级：交办", now)
-    lead = units[rule.lead_unit]
-    co_units = [units[unit_id] for unit_id in rule.co_units if unit_id in units]
-    deadline = calendar.add_working_days(local_date(now), CITIZEN_ITEM_WORKING_DAYS)
-    assigned = move(CaseStatus.TRIAGED, CaseStatus.ASSIGNED, ACTOR, f"交办 {lead.name}，{deadline.working_days} 个工作日内答复", now)
+    matched = rule is not None and rule.lead_unit in units
+    reason = "按分办规则分级：交办" if matched else "无匹配的分办规则，待人工交办 (no routing rule matched)"
+    triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, reason, now)
     case = Case(
         case_id=opinion.tracking_code,
         division=opinion.division,
         channel=opinion.channel,
         content=opinion.content,
-        status=CaseStatus.ASSIGNED,
+        status=CaseStatus.TRIAGED,
         received_at=opinion.submitted_at,
-        lead_unit=lead,
-        co_units=co_units,
-        assigned_at=now,
-        due_date=deadline.due_date,
-        calendar_fallback=deadline.calendar_fallback,
-        history=[received, triaged, assigned],
+        history=[received, triaged],
+    )
+    if not matched:
+        return Opened(case=case, assigned=None)
+    return assign(case, units[rule.lead_unit], [units[u] for u in rule.co_units if u in units], calendar, now)
+
+
+def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: WorkingCalendar, now: datetime) -> Opened:
+    """交办: the lead unit and co-handling units get the case, due in 15 working days from today."""
+    deadline = calendar.add_working_days(local_date(now), CITIZEN_ITEM_WORKING_DAYS)
+    reason = f"交办 {lead.name}，{deadline.working_days} 个工作日内答复"
+    assigned = move(case.status, CaseStatus.ASSIGNED, ACTOR, reason, now)
+    case = case.model_copy(
+        update={
+            "status": CaseStatus.ASSIGNED,
+            "lead_unit": lead,
+            "co_units": co_units,
+            "assigned_at": now,
+            "due_date": deadline.due_date,
+            "calendar_fallback": deadline.calendar_fallback,
+            "history": [*case.history, assigned],
+        }
     )
     event = CaseAssigned(
         case_id=case.case_id,
@@ -92,6 +93,6 @@ def open_case(
         due_date=deadline.due_date,
         working_days=deadline.working_days,
         calendar_fallback=deadline.calendar_fallback,
-        transitions=[triaged, assigned],
+        transitions=case.history[-2:],
     )
     return Opened(case=case, assigned=event)

@@ -25,7 +25,8 @@ def move(current: S, target: S, actor: str, reason: str, at: datetime) -> Transi
     if target not in ALLOWED[current]:
         raise ServiceError(
             ErrorCode.INVALID_TRANSITION,
-            f"案件状态不能从 {current.value} 变为 {target.value} (move {current.value} → {target.value} is not allowed)",
+            f"案件状态不能从 {current.value} 变为 {target.value} "
+            f"(move {current.value} → {target.value} is not allowed)",
             "status",
         )
     return Transition(status=target, at=at, actor=actor, reason=reason)

@@ -2,7 +2,6 @@
 
 from nameko.rpc import rpc
 
-from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
 from contracts.events import OpinionReceived
 from contracts.rpc import CaseSummary, RoutingRuleIn, UnitIn
@@ -21,8 +20,7 @@ class RoutingService(OutboxService):
 
     @durable_event_handler(OpinionReceived)
     def on_opinion_received(self, body):
-        envelope = Envelope.model_validate(body)
-        opinion = OpinionReceived.from_envelope(envelope)
+        envelope, opinion = OpinionReceived.from_wire(body)
         rules = self.store.rules_for(opinion.division)
         units = self.store.units_by_id([unit for rule in rules for unit in (rule.lead_unit, *rule.co_units)])
         opened = open_case(opinion, rules, units, WorkingCalendar(), utc_now())

@@ -22,7 +22,9 @@ class RoutingStore:
         self.outbox.ensure_indexes()
 
     def save_unit(self, unit: UnitIn) -> None:
-        self.units.replace_one({"_id": unit.id}, {"_id": unit.id, "name": unit.name, "division": unit.division}, upsert=True)
+        self.units.replace_one(
+            {"_id": unit.id}, {"_id": unit.id, "name": unit.name, "division": unit.division}, upsert=True
+        )
 
     def units_by_id(self, unit_ids: list[str]) -> dict[str, UnitRef]:
         found = self.units.find({"_id": {"$in": unit_ids}})

@@ -4,7 +4,6 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from prometheus_client import Gauge
 
-from contracts.envelope import Envelope
 from contracts.events import CaseAssigned
 from infra.clock import local_today
 from infra.nameko_ext import PlatformService, StoreProvider, durable_event_handler
@@ -21,7 +20,7 @@ class SupervisionService(PlatformService):
 
     @durable_event_handler(CaseAssigned)
     def on_case_assigned(self, body):
-        event = CaseAssigned.from_envelope(Envelope.model_validate(body))
+        _, event = CaseAssigned.from_wire(body)
         self.store.add(watch(event))
 
     @timer(interval=60)

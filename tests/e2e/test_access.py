@@ -71,7 +71,11 @@ def test_scoped_listing_contains_only_cases_in_scope(platform, keys):
         ).json()["tracking_code"]
     with platform.admin() as admin:
         for division, wanted in (("330482", code), ("330481", haining_code)):
-            wait_until(lambda: [c for c in admin.get(f"/v1/cases?division={division}").json() if c["case_id"] == wanted])
+            wait_until(
+                lambda division=division, wanted=wanted: [
+                    c for c in admin.get(f"/v1/cases?division={division}").json() if c["case_id"] == wanted
+                ]
+            )
     with platform.client(keys["haining_supervisor"]["key"]) as haining:
         cases = haining.get("/v1/cases").json()
     assert cases and all(case["division"].startswith("330481") for case in cases)
@@ -81,7 +85,9 @@ def test_scoped_listing_contains_only_cases_in_scope(platform, keys):
 def test_role_without_the_right_is_403(platform, keys):
     with platform.client(keys["haining_citizen_app"]["key"]) as app:
         assert app.get("/v1/cases").status_code == 403
-        assert app.post("/v1/admin/api-keys", json={"role": "admin", "scope": "330481", "label": "x"}).status_code == 403
+        assert (
+            app.post("/v1/admin/api-keys", json={"role": "admin", "scope": "330481", "label": "x"}).status_code == 403
+        )
     with platform.client(keys["haining_supervisor"]["key"]) as supervisor:
         answer = supervisor.put("/v1/admin/divisions/330483", json={"name": "x"})
     assert answer.status_code == 403 and answer.headers["content-type"] == PROBLEM

@@ -60,6 +60,8 @@ def test_unknown_tracking_code_is_404_and_malformed_is_422(platform):
 
 def test_admin_rejects_a_rule_for_an_unknown_unit(platform):
     with platform.admin() as admin:
-        answer = admin.post("/v1/admin/routing-rules", json={"division": "330481", "keywords": ["桥"], "lead_unit": "nobody"})
+        answer = admin.post(
+            "/v1/admin/routing-rules", json={"division": "330481", "keywords": ["桥"], "lead_unit": "nobody"}
+        )
     assert answer.status_code == 422
     assert answer.json()["field"] == "lead_unit"

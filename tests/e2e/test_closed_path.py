@@ -10,7 +10,12 @@ CITIZEN = {"name": "陈小明", "phone": "138 1234 5678"}
 
 
 def submit(client, **overrides):
-    body = {"division": "330481001", "channel": "web", "content": "文苑路公交站台的顶棚坏了，下雨天没法等车", "contact": CITIZEN}
+    body = {
+        "division": "330481001",
+        "channel": "web",
+        "content": "文苑路公交站台的顶棚坏了，下雨天没法等车",
+        "contact": CITIZEN,
+    }
     return client.post("/v1/public/opinions", json={**body, **overrides})
 
 

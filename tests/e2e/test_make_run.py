@@ -28,7 +28,9 @@ def test_run_loads_demo_data_prints_the_key_and_stops_all_children_on_ctrl_c(vho
     env = {**os.environ, "AMQP_URI": vhost_uri, "PORT": str(port), "METRICS_BASE_PORT": str(free_port())}
     env.pop("ADMIN_API_KEY", None)
     with open(output, "wb") as log:
-        run = subprocess.Popen([sys.executable, "-m", "devtools.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        run = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         wait_until(lambda: "rdk_" in output.read_text(errors="replace"), timeout=120, interval=0.5)
         key = next(word for word in output.read_text(errors="replace").split() if word.startswith("rdk_"))
@@ -36,7 +38,12 @@ def test_run_loads_demo_data_prints_the_key_and_stops_all_children_on_ctrl_c(vho
         assert len(children) >= 6
 
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": key}) as admin:
-            assert admin.post("/v1/admin/api-keys", json={"role": "supervisor", "scope": "330481", "label": "t"}).status_code == 201
+            assert (
+                admin.post(
+                    "/v1/admin/api-keys", json={"role": "supervisor", "scope": "330481", "label": "t"}
+                ).status_code
+                == 201
+            )
             stations = admin.get("/v1/public/stations?division=330481").json()
         assert {station["id"] for station in stations} == {"xiashi-station", "changan-station"}
     finally:

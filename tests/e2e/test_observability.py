@@ -20,9 +20,11 @@ def test_gateway_and_services_expose_metrics(platform):
     assert 'http_requests_total{method="POST",route="/v1/public/opinions",status="202"}' in gateway_metrics
     intake_port = platform.processes.metrics_ports["intake"]
     intake_metrics = wait_until(
-        lambda: (text := httpx.get(f"http://127.0.0.1:{intake_port}/metrics").text)
-        and 'opinions_received_total{channel="qr"}' in text
-        and text
+        lambda: (
+            (text := httpx.get(f"http://127.0.0.1:{intake_port}/metrics").text)
+            and 'opinions_received_total{channel="qr"}' in text
+            and text
+        )
     )
     assert 'entrypoint_calls_total{entrypoint="submit_opinion",outcome="ok",service="intake"}' in intake_metrics
 
@@ -37,4 +39,4 @@ def test_correlation_id_travels_from_the_request_through_every_service(platform)
         )
     assert answer.headers["x-correlation-id"] == correlation
     for service in ("intake", "routing", "supervision", "notify"):
-        wait_until(lambda: f'"correlation_id": "{correlation}"' in platform.log_of(service))
+        wait_until(lambda service=service: f'"correlation_id": "{correlation}"' in platform.log_of(service))

@@ -31,9 +31,11 @@ def test_submission_accepted_while_intake_is_down_is_processed_once_on_restart(o
         own_platform.processes.start_service("intake")
         own_platform.processes.wait_ready()
         view = wait_until(
-            lambda: (r := citizen.get(f"/v1/public/opinions/{code}")).status_code == 200
-            and r.json()["status"] == "assigned"
-            and r.json()
+            lambda: (
+                (r := citizen.get(f"/v1/public/opinions/{code}")).status_code == 200
+                and r.json()["status"] == "assigned"
+                and r.json()
+            )
         )
     assert view["lead_unit"]["id"] == "hn-education"
 

@@ -40,9 +40,7 @@ def test_a_command_is_kept_in_a_durable_quorum_queue_before_any_consumer_exists(
         message = connection.default_channel.basic_get(topology.command_queue(envelope.type), no_ack=True)
         assert json.loads(message.body)["event_id"] == envelope.event_id
         assert message.properties["delivery_mode"] == 2
-        declared = connection.default_channel.queue_declare(
-            topology.command_queue(envelope.type), passive=True
-        )
+        declared = connection.default_channel.queue_declare(topology.command_queue(envelope.type), passive=True)
         assert declared.message_count == 0
 
 

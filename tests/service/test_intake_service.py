@@ -81,5 +81,12 @@ def test_deputies_must_belong_to_a_known_station(intake):
     intake.register_station({"id": "s1", "name": "联络站", "division": "330481001"})
     intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "s1"})
     assert intake.stations("330481") == [
-        {"id": "s1", "name": "联络站", "division": "330481001", "address": "", "reception_day": "", "deputies": ["张伟"]}
+        {
+            "id": "s1",
+            "name": "联络站",
+            "division": "330481001",
+            "address": "",
+            "reception_day": "",
+            "deputies": ["张伟"],
+        }
     ]

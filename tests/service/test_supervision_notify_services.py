@@ -30,8 +30,12 @@ def test_overdue_filter_and_gauge(mongo_db):
     store = WatchStore(mongo_db)
     store.ensure_indexes()
     supervision = worker_factory(SupervisionService, store=store)
-    supervision.on_case_assigned(case_assigned(case_id="OLD1-OLD1-OLD1", due_date="2020-01-10").envelope("330481001", "c").wire())
-    supervision.on_case_assigned(case_assigned(case_id="NEW1-NEW1-NEW1", due_date="2099-01-10").envelope("330481001", "c").wire())
+    supervision.on_case_assigned(
+        case_assigned(case_id="OLD1-OLD1-OLD1", due_date="2020-01-10").envelope("330481001", "c").wire()
+    )
+    supervision.on_case_assigned(
+        case_assigned(case_id="NEW1-NEW1-NEW1", due_date="2099-01-10").envelope("330481001", "c").wire()
+    )
     overdue = supervision.deadlines("330481", overdue_only=True)
     assert [(d["case_id"], d["overdue"]) for d in overdue] == [("OLD1-OLD1-OLD1", True)]
     assert store.count_overdue(date(2026, 11, 23)) == 1

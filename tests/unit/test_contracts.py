@@ -4,14 +4,13 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.envelope import Envelope
-from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion
+from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion, UnitRef
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
 from services.intake.domain import receive
 from services.routing.calendar import WorkingCalendar
 from services.routing.domain import open_case
 from services.routing.rules import Rule
-from contracts.events import UnitRef
 from tests.factories import NOW, submit_opinion
 
 

@@ -7,8 +7,10 @@ from services.routing.domain import open_case
 from services.routing.rules import Rule
 from tests.factories import NOW, opinion_received
 
-UNITS = {"hn-transport": UnitRef(id="hn-transport", name="海宁市交通运输局"),
-         "hn-enforcement": UnitRef(id="hn-enforcement", name="海宁市综合行政执法局")}
+UNITS = {
+    "hn-transport": UnitRef(id="hn-transport", name="海宁市交通运输局"),
+    "hn-enforcement": UnitRef(id="hn-enforcement", name="海宁市综合行政执法局"),
+}
 RULES = [Rule("330481", ("公交",), "hn-transport", ("hn-enforcement", "gone"), 100)]
 
 
