@@ -64,6 +64,11 @@ class Broker:
         )
         await queue.bind(exchange)
 
+    async def queue_depth(self, queue_name: str) -> int:
+        """Messages ready in a queue the gateway declared (a passive declare, so nothing is created)."""
+        channel = await self.command_channel.get_underlay_channel()
+        return (await channel.queue_declare(queue_name, passive=True)).message_count
+
     async def close(self) -> None:
         if self.connection:
             await self.connection.close()

@@ -1,6 +1,7 @@
 """Opening a service's own database: a real MongoDB when `MONGO_URL` is set, mongomock otherwise."""
 
 import logging
+import re
 
 import mongomock
 from pymongo import MongoClient
@@ -18,3 +19,8 @@ def open_client(mongo_url: str | None, owner: str):
         owner,
     )
     return mongomock.MongoClient(tz_aware=True)
+
+
+def division_prefix_filter(prefix: str) -> dict:
+    """Matches a division code and every code below it; an anchored prefix uses the index."""
+    return {"$regex": "^" + re.escape(prefix)}

@@ -4,15 +4,18 @@ import asyncio
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 
 from gateway.broker import ServiceUnavailable
-from gateway.platform import PlatformDep
+from gateway.platform import COMMANDS, PlatformDep
+from infra import topology
 
 router = APIRouter(tags=["health"])
 
 SERVICES = ("intake", "routing", "supervision", "legislation", "notify")
 PING_TIMEOUT = 3.0
+DEAD_LETTERS = Gauge("dead_letter_messages", "Messages parked in the dead-letter queue after repeated failures")
+COMMAND_BACKLOG = Gauge("command_queue_messages", "Commands accepted but not yet taken by their service", ["command"])
 
 
 @router.get("/healthz")
@@ -42,5 +45,9 @@ async def readyz(platform: PlatformDep) -> JSONResponse:
 
 
 @router.get("/metrics")
-async def metrics() -> Response:
+async def metrics(platform: PlatformDep) -> Response:
+    """Gateway metrics, plus the broker's backlog and dead letters read at scrape time."""
+    DEAD_LETTERS.set(await platform.broker.queue_depth(topology.DEAD_LETTER_QUEUE))
+    for command in COMMANDS:
+        COMMAND_BACKLOG.labels(command).set(await platform.broker.queue_depth(topology.command_queue(command)))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -4,6 +4,7 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts.events import Transition
 from contracts.rpc import DeputyIn, StationIn, StationView
+from infra.mongo import division_prefix_filter
 from infra.outbox import Outbox, outbox_entry
 from services.intake.domain import Opinion
 
@@ -61,7 +62,9 @@ class OpinionStore:
         self.deputies.replace_one({"_id": deputy.id}, {"_id": deputy.id, **deputy.model_dump()}, upsert=True)
 
     def stations_in(self, division_prefix: str, limit: int) -> list[StationView]:
-        stations = list(self.stations.find({"division": {"$regex": f"^{division_prefix}"}}).sort("_id", 1).limit(limit))
+        stations = list(
+            self.stations.find({"division": division_prefix_filter(division_prefix)}).sort("_id", 1).limit(limit)
+        )
         names: dict[str, list[str]] = {station["_id"]: [] for station in stations}
         for deputy in self.deputies.find({"station_id": {"$in": list(names)}}).sort("_id", 1):
             names[deputy["station_id"]].append(deputy["name"])

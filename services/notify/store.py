@@ -2,6 +2,7 @@
 
 from pymongo.errors import BulkWriteError
 
+from infra.mongo import division_prefix_filter
 from services.notify.domain import Notification
 
 
@@ -21,5 +22,5 @@ class InboxStore:
                 raise
 
     def for_recipient(self, recipient: str, division_prefix: str, limit: int) -> list[Notification]:
-        query = {"recipient": recipient, "division": {"$regex": f"^{division_prefix}"}}
+        query = {"recipient": recipient, "division": division_prefix_filter(division_prefix)}
         return [Notification.model_validate(doc) for doc in self.inbox.find(query).sort("created_at", -1).limit(limit)]

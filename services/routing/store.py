@@ -4,6 +4,7 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts.events import UnitRef
 from contracts.rpc import RoutingRuleIn, UnitIn
+from infra.mongo import division_prefix_filter
 from infra.outbox import Outbox, outbox_entry
 from services.routing.domain import Case
 from services.routing.rules import Rule
@@ -52,5 +53,7 @@ class RoutingStore:
         return doc["outbox"]
 
     def cases_in(self, division_prefix: str, limit: int) -> list[Case]:
-        docs = self.cases.find({"division": {"$regex": f"^{division_prefix}"}}).sort("received_at", -1).limit(limit)
+        docs = (
+            self.cases.find({"division": division_prefix_filter(division_prefix)}).sort("received_at", -1).limit(limit)
+        )
         return [Case.model_validate(doc) for doc in docs]

@@ -4,6 +4,7 @@ from datetime import date
 
 from pymongo.errors import DuplicateKeyError
 
+from infra.mongo import division_prefix_filter
 from services.supervision.domain import OPEN_STATUSES, WatchedCase
 
 
@@ -27,7 +28,7 @@ class WatchStore:
         return True
 
     def in_division(self, division_prefix: str, limit: int, overdue_on: date | None = None) -> list[WatchedCase]:
-        query = {"division": {"$regex": f"^{division_prefix}"}}
+        query = {"division": division_prefix_filter(division_prefix)}
         if overdue_on:
             query |= overdue_filter(overdue_on)
         docs = self.cases.find(query).sort("due_date", 1).limit(limit)

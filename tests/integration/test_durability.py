@@ -27,6 +27,8 @@ def test_submission_accepted_while_intake_is_down_is_processed_once_on_restart(o
         )
         assert accepted.status_code == 202
         code = accepted.json()["tracking_code"]
+        metrics = citizen.get("/metrics").text
+        assert 'command_queue_messages{command="opinion.submit"} 1.0' in metrics  # kept by the broker
 
         own_platform.processes.start_service("intake")
         own_platform.processes.wait_ready()
@@ -58,6 +60,15 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(own_platform
             serializer="json",
             delivery_mode=2,
         )
+
+        def dead_letters_gauge():
+            with own_platform.client() as client:
+                line = next(
+                    x for x in client.get("/metrics").text.splitlines() if x.startswith("dead_letter_messages ")
+                )
+            return float(line.split()[1]) >= 1
+
+        wait_until(dead_letters_gauge, timeout=30)
 
         def parked():
             message = connection.default_channel.basic_get(topology.DEAD_LETTER_QUEUE, no_ack=True)

@@ -33,6 +33,7 @@ def test_received_opinion_becomes_an_assigned_case_and_one_event(routing):
 def test_cases_are_listed_by_division_prefix(routing):
     routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
     assert routing.list_cases("330481001") and routing.list_cases("330481") and not routing.list_cases("330482")
+    assert routing.list_cases(".*") == []  # the prefix is matched literally, never as a pattern
 
 
 def test_rules_must_name_known_units(routing):
