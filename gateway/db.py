@@ -41,6 +41,9 @@ class MockAsyncCollection:
     async def update_one(self, *args, **kwargs):
         return self._collection.update_one(*args, **kwargs)
 
+    async def delete_one(self, *args, **kwargs):
+        return self._collection.delete_one(*args, **kwargs)
+
     async def replace_one(self, *args, **kwargs):
         return self._collection.replace_one(*args, **kwargs)
 

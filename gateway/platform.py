@@ -10,6 +10,7 @@ from contracts.vocabulary import Role
 from gateway.auth import hash_key
 from gateway.broker import Broker
 from gateway.db import GatewayDatabase
+from gateway.idempotency import IdempotencyStore
 from gateway.stores import ApiKeyStore, DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
@@ -25,12 +26,14 @@ class Platform:
         self.db = GatewayDatabase(settings.mongo_url)
         self.api_keys = ApiKeyStore(self.db.collection("api_keys"))
         self.divisions = DivisionStore(self.db.collection("divisions"))
+        self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
         self.cipher = PiiCipher(settings.pii_keys)
 
     async def start(self) -> None:
         await self.api_keys.ensure_indexes()
         await self.divisions.ensure_indexes()
+        await self.idempotency.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
             await self.api_keys.add(

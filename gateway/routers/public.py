@@ -4,13 +4,14 @@ import re
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from prometheus_client import Counter
 
 from contracts.events import SubmitOpinion
 from contracts.rpc import PublicOpinionView, StationView
 from contracts.vocabulary import DIVISION_CODE
-from gateway.platform import PlatformDep
+from gateway.idempotency import idempotent
+from gateway.platform import Platform, PlatformDep
 from gateway.problems import Problem
 from gateway.schemas import OpinionAccepted, OpinionIn
 from infra.clock import utc_now
@@ -32,7 +33,21 @@ def new_tracking_code() -> str:
 
 
 @router.post("/opinions", status_code=202, response_model=OpinionAccepted)
-async def submit_opinion(body: OpinionIn, platform: PlatformDep) -> OpinionAccepted:
+async def submit_opinion(
+    body: OpinionIn,
+    platform: PlatformDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> OpinionAccepted:
+    """Accepted (202) once the broker has stored it; a retry with the same Idempotency-Key gets the same code."""
+    async with idempotent(platform.idempotency, "public-opinion", idempotency_key, body) as outcome:
+        if outcome.replay:
+            return OpinionAccepted.model_validate(outcome.replay)
+        accepted = await accept_opinion(body, platform)
+        outcome.response = accepted.model_dump()
+    return accepted
+
+
+async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted:
     if await platform.divisions.get(body.division) is None:
         raise Problem(422, "未知的行政区划", f"Division {body.division} is not served by this platform", "division")
     contact = platform.cipher.seal(body.contact.name, body.contact.phone) if body.contact else None
