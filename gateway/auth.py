@@ -68,8 +68,6 @@ def require_roles(*roles: Role):
     return Depends(check)
 
 
-def require_scope(principal: Principal, division: str) -> None:
+def require_scope(principal: Principal, division: str, field: str = "division") -> None:
     if not principal.can_see(division):
-        raise Problem(
-            403, "超出管辖范围", f"Division {division} is outside this key's scope {principal.scope}", "division"
-        )
+        raise Problem(403, "超出管辖范围", f"Division {division} is outside this key's scope {principal.scope}", field)

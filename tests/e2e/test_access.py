@@ -96,3 +96,17 @@ def test_role_without_the_right_is_403(platform, keys):
 def test_stored_key_is_hashed(platform, keys):
     """The gateway's log and answers never echo a key after creation; only its hash is kept."""
     assert keys["haining_supervisor"]["key"] not in platform.log_of("gateway")
+
+
+def test_a_county_admin_administers_its_county_only(platform):
+    with platform.admin() as root:
+        county_admin = root.post("/v1/admin/api-keys", json={"role": "admin", "scope": "330481", "label": "海宁运维"})
+        assert county_admin.status_code == 201
+    with platform.client(county_admin.json()["key"]) as admin:
+        own = admin.post("/v1/admin/api-keys", json={"role": "station", "scope": "330481102", "label": "长安联络站"})
+        other = admin.post("/v1/admin/api-keys", json={"role": "supervisor", "scope": "330482", "label": "平湖"})
+        township = admin.put("/v1/admin/divisions/330481105", json={"name": "斜桥镇"})
+        foreign = admin.put("/v1/admin/divisions/330483", json={"name": "桐乡市"})
+    assert own.status_code == 201 and township.status_code == 200
+    assert other.status_code == 403 and other.json()["field"] == "scope"
+    assert foreign.status_code == 403
