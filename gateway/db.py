@@ -56,6 +56,7 @@ class MockAsyncCollection:
 
 class GatewayDatabase:
     def __init__(self, mongo_url: str | None):
+        self._is_async = bool(mongo_url)
         if mongo_url:
             self._client = AsyncMongoClient(mongo_url, tz_aware=True)
             self._db = self._client["gateway"]
@@ -72,6 +73,7 @@ class GatewayDatabase:
         return self._wrap(self._db[name])
 
     async def close(self) -> None:
-        result = self._client.close()
-        if hasattr(result, "__await__"):
-            await result
+        if self._is_async:
+            await self._client.close()
+        else:
+            self._client.close()

@@ -31,15 +31,19 @@ async def _ping(platform, service: str) -> bool:
 
 
 @router.get("/readyz")
-async def readyz(platform: PlatformDep) -> JSONResponse:
+async def readyz(platform: PlatformDep, services: bool = True) -> JSONResponse:
+    """Broker reachable and every service answering a ping.
+
+    `?services=false` checks the broker only: Kubernetes uses it, so a service being down does
+    not take the gateway out of rotation while it can still accept durable submissions.
+    """
     broker_ok = platform.broker.connection is not None and not platform.broker.connection.is_closed
-    answers = (
-        await asyncio.gather(*(_ping(platform, name) for name in SERVICES)) if broker_ok else [False] * len(SERVICES)
-    )
-    services = dict(zip(SERVICES, answers, strict=True))
+    names = SERVICES if services and broker_ok else ()
+    answers = await asyncio.gather(*(_ping(platform, name) for name in names))
+    pinged = dict(zip(names, answers, strict=True))
     ready = broker_ok and all(answers)
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "broker": broker_ok, "services": services},
+        {"status": "ready" if ready else "not ready", "broker": broker_ok, "services": pinged},
         status_code=200 if ready else 503,
     )
 

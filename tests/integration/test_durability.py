@@ -21,6 +21,7 @@ def test_submission_accepted_while_intake_is_down_is_processed_once_on_restart(o
     with own_platform.client() as citizen:
         ready = citizen.get("/readyz")
         assert ready.status_code == 503 and ready.json()["services"]["intake"] is False
+        assert citizen.get("/readyz?services=false").json() == {"status": "ready", "broker": True, "services": {}}
 
         accepted = citizen.post(
             "/v1/public/opinions", json={"division": "330481001", "channel": "web", "content": "学校门口早高峰太堵"}
