@@ -25,6 +25,18 @@ class PublicOpinionView(BaseModel):
     history: list[Transition]
 
 
+class ContactView(BaseModel):
+    name: str | None = None
+    phone: str | None = None
+    masked: bool
+
+
+class StaffOpinionView(PublicOpinionView):
+    """For staff in the item's division: the citizen's contact, masked unless the role calls back."""
+
+    contact: ContactView | None = None
+
+
 class CaseSummary(BaseModel):
     case_id: str
     division: str

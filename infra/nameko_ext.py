@@ -23,6 +23,7 @@ from contracts.events import Message
 from infra import topology
 from infra.logs import correlation_id
 from infra.mongo import open_client
+from infra.pii import PiiCipher
 from infra.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,16 @@ class StoreProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.store
+
+
+class Cipher(DependencyProvider):
+    """The personal-data cipher, keyed from `PII_KEYS`."""
+
+    def setup(self):
+        self.cipher = PiiCipher(get_settings().pii_keys)
+
+    def get_dependency(self, worker_ctx):
+        return self.cipher
 
 
 class MetricsServer(SharedExtension):

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from contracts.rpc import CaseSummary, DeadlineView, NotificationView
+from contracts.rpc import CaseSummary, DeadlineView, NotificationView, StaffOpinionView
 from contracts.vocabulary import DIVISION_CODE, Role
 from gateway.auth import Principal, require_roles, require_scope
 from gateway.platform import PlatformDep
@@ -15,9 +15,13 @@ DivisionQuery = Annotated[str | None, Query(pattern=DIVISION_CODE.pattern, descr
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 CaseReader = Annotated[
-    Principal, require_roles(Role.STATION, Role.SUPERVISOR, Role.DEPUTY, Role.HANDLER, Role.COUNTY_SYSTEM)
+    Principal,
+    require_roles(Role.STATION, Role.INFO_OFFICER, Role.SUPERVISOR, Role.DEPUTY, Role.HANDLER, Role.COUNTY_SYSTEM),
 ]
 Supervisor = Annotated[Principal, require_roles(Role.SUPERVISOR)]
+
+# The staff who call the citizen back see the contact in full; everyone else sees it masked.
+CALLS_BACK = frozenset({Role.STATION, Role.INFO_OFFICER})
 
 
 def scoped(principal: Principal, division: str | None) -> str:
@@ -56,3 +60,15 @@ async def notifications(
 ):
     prefix = scoped(principal, division)
     return await platform.broker.call("notify", "inbox", recipient=recipient, division_prefix=prefix, limit=limit)
+
+
+@router.get("/opinions/{tracking_code}", response_model=StaffOpinionView)
+async def opinion(tracking_code: Annotated[str, Path(max_length=20)], principal: CaseReader, platform: PlatformDep):
+    """One item with the citizen's contact, for staff whose scope covers its division."""
+    view = StaffOpinionView.model_validate(
+        await platform.broker.call(
+            "intake", "staff_view", tracking_code=tracking_code.upper(), reveal_contact=principal.role in CALLS_BACK
+        )
+    )
+    require_scope(principal, view.division)
+    return view

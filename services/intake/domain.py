@@ -9,8 +9,9 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from contracts.events import CaseAssigned, OpinionReceived, SealedContact, SubmitOpinion, Transition, UnitRef
-from contracts.rpc import PublicOpinionView
+from contracts.rpc import ContactView, PublicOpinionView, StaffOpinionView
 from contracts.vocabulary import CaseStatus, Channel
+from infra.pii import mask_name, mask_phone
 
 
 class Opinion(BaseModel):
@@ -67,3 +68,14 @@ def assignment_changes(event: CaseAssigned) -> dict:
 
 def public_view(opinion: Opinion) -> PublicOpinionView:
     return PublicOpinionView.model_validate(opinion.model_dump(exclude={"contact"}))
+
+
+def staff_view(opinion: Opinion, contact: dict | None, reveal: bool) -> StaffOpinionView:
+    """`contact` is the decrypted name and phone; masked unless `reveal` (the staff who call back)."""
+    shown = None
+    if contact is not None:
+        name, phone = contact.get("name"), contact.get("phone")
+        if not reveal:
+            name, phone = name and mask_name(name), phone and mask_phone(phone)
+        shown = ContactView(name=name, phone=phone, masked=not reveal)
+    return StaffOpinionView.model_validate({**opinion.model_dump(exclude={"contact"}), "contact": shown})

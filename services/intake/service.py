@@ -8,8 +8,8 @@ from prometheus_client import Counter
 from contracts.errors import ErrorCode, ServiceError
 from contracts.events import CaseAssigned, SubmitOpinion
 from contracts.rpc import DeputyIn, StationIn
-from infra.nameko_ext import OutboxService, StoreProvider, command_handler, durable_event_handler
-from services.intake.domain import assignment_changes, public_view, receive
+from infra.nameko_ext import Cipher, OutboxService, StoreProvider, command_handler, durable_event_handler
+from services.intake.domain import assignment_changes, public_view, receive, staff_view
 from services.intake.store import OpinionStore
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,7 @@ class IntakeService(OutboxService):
     name = "intake"
 
     store: OpinionStore = StoreProvider(OpinionStore, "intake")
+    cipher = Cipher()
 
     @command_handler(SubmitOpinion)
     def submit_opinion(self, body):
@@ -36,14 +37,23 @@ class IntakeService(OutboxService):
         envelope, event = CaseAssigned.from_wire(body)
         self.store.apply_event(event.case_id, envelope.event_id, assignment_changes(event), event.transitions)
 
-    @rpc
-    def public_view(self, tracking_code: str) -> dict:
+    def opinion(self, tracking_code: str):
         opinion = self.store.get(tracking_code)
         if opinion is None:
             raise ServiceError(
                 ErrorCode.NOT_FOUND, "查无此编号的民情事项 (no opinion with this tracking code)", "tracking_code"
             )
-        return public_view(opinion).model_dump(mode="json")
+        return opinion
+
+    @rpc
+    def public_view(self, tracking_code: str) -> dict:
+        return public_view(self.opinion(tracking_code)).model_dump(mode="json")
+
+    @rpc
+    def staff_view(self, tracking_code: str, reveal_contact: bool = False) -> dict:
+        opinion = self.opinion(tracking_code)
+        contact = self.cipher.open(opinion.contact) if opinion.contact else None
+        return staff_view(opinion, contact, reveal_contact).model_dump(mode="json")
 
     @rpc
     def register_station(self, station: dict) -> dict:

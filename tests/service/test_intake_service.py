@@ -90,3 +90,13 @@ def test_deputies_must_belong_to_a_known_station(intake):
             "deputies": ["张伟"],
         }
     ]
+
+
+def test_staff_view_decrypts_the_contact_for_callers_back_only(mongo_db):
+    store = OpinionStore(mongo_db)
+    store.ensure_indexes()
+    intake = worker_factory(IntakeService, store=store, cipher=PiiCipher(DEV_PII_KEY))
+    contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
+    intake.submit_opinion(submit_opinion(contact=contact).envelope("330481001", "c").wire())
+    assert intake.staff_view("7K3P-9XTA-2MQD", reveal_contact=True)["contact"]["phone"] == "13812345678"
+    assert intake.staff_view("7K3P-9XTA-2MQD")["contact"] == {"name": "陈**", "phone": "138****5678", "masked": True}

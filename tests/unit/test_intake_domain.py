@@ -1,7 +1,7 @@
 from contracts.vocabulary import CaseStatus
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.domain import assignment_changes, public_view, receive
+from services.intake.domain import assignment_changes, public_view, receive, staff_view
 from tests.factories import case_assigned, submit_opinion
 
 
@@ -28,3 +28,17 @@ def test_assignment_changes_carry_unit_and_deadline():
     assert changes["status"] == "assigned"
     assert changes["lead_unit"] == {"id": "hn-transport", "name": "海宁市交通运输局"}
     assert changes["due_date"] == "2026-12-14" and changes["calendar_fallback"] is False
+
+
+def test_staff_view_masks_the_contact_unless_revealed():
+    opinion, _ = receive(submit_opinion(contact=PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")))
+    contact = {"name": "陈小明", "phone": "13812345678"}
+    masked = staff_view(opinion, contact, reveal=False).contact
+    revealed = staff_view(opinion, contact, reveal=True).contact
+    assert (masked.name, masked.phone, masked.masked) == ("陈**", "138****5678", True)
+    assert (revealed.name, revealed.phone, revealed.masked) == ("陈小明", "13812345678", False)
+
+
+def test_staff_view_of_an_anonymous_opinion_has_no_contact():
+    opinion, _ = receive(submit_opinion())
+    assert staff_view(opinion, None, reveal=True).contact is None
