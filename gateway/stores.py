@@ -27,6 +27,12 @@ class ApiKeyStore:
             upsert=True,
         )
 
+    async def get(self, key_id: str) -> dict | None:
+        return await self.keys.find_one({"_id": key_id})
+
+    async def revoke(self, key_id: str) -> None:
+        await self.keys.update_one({"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": datetime.now(UTC)}})
+
     async def by_hash(self, key_hash: str) -> dict | None:
         return await self.keys.find_one({"key_hash": key_hash, "revoked_at": None})
 

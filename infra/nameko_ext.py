@@ -19,6 +19,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from prometheus_client import Counter, Histogram, start_http_server
 
+from contracts.errors import ServiceError
 from contracts.events import Message
 from infra import topology
 from infra.logs import correlation_id
@@ -152,8 +153,11 @@ class Observability(DependencyProvider):
         name = worker_ctx.entrypoint.method_name
         service = self.container.service_name
         ENTRYPOINT_SECONDS.labels(service, name).observe(time.perf_counter() - started)
-        ENTRYPOINT_CALLS.labels(service, name, "error" if exc_info else "ok").inc()
-        if exc_info:
+        outcome = "ok" if not exc_info else "refused" if isinstance(exc_info[1], ServiceError) else "error"
+        ENTRYPOINT_CALLS.labels(service, name, outcome).inc()
+        if exc_info and isinstance(exc_info[1], ServiceError):
+            log.info("%s.%s refused: %s", service, name, exc_info[1].code.value)
+        elif exc_info:
             log.error("%s.%s failed", service, name, exc_info=exc_info)
         elif isinstance(worker_ctx.entrypoint, Consumer):
             log.info("%s.%s handled", service, name)

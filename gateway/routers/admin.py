@@ -37,6 +37,15 @@ async def create_api_key(body: ApiKeyIn, principal: Admin, platform: PlatformDep
     return ApiKeyCreated(id=key_id, key=key, role=body.role, scope=body.scope, label=body.label)
 
 
+@router.delete("/api-keys/{key_id}", status_code=204)
+async def revoke_api_key(key_id: str, principal: Admin, platform: PlatformDep) -> None:
+    """A revoked key answers 401 from the next request on; the record stays for the audit trail."""
+    record = await platform.api_keys.get(key_id)
+    if record is None or not principal.can_see(record["scope"]) or key_id == principal.key_id:
+        raise Problem(404, "没有这个密钥", f"No API key {key_id} that this key may revoke", "key_id")
+    await platform.api_keys.revoke(key_id)
+
+
 @router.put("/divisions/{code}", response_model=DivisionOut)
 async def save_division(code: str, body: DivisionIn, principal: Admin, platform: PlatformDep) -> DivisionOut:
     try:

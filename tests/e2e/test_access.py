@@ -110,3 +110,26 @@ def test_a_county_admin_administers_its_county_only(platform):
     assert own.status_code == 201 and township.status_code == 200
     assert other.status_code == 403 and other.json()["field"] == "scope"
     assert foreign.status_code == 403
+
+
+def test_a_revoked_key_is_refused_from_then_on(platform):
+    with platform.admin() as root:
+        created = root.post("/v1/admin/api-keys", json={"role": "supervisor", "scope": "330481", "label": "泄露的密钥"})
+        key = created.json()
+        with platform.client(key["key"]) as holder:
+            assert holder.get("/v1/cases").status_code == 200
+            assert root.delete(f"/v1/admin/api-keys/{key['id']}").status_code == 204
+            assert holder.get("/v1/cases").status_code == 401
+        assert root.delete("/v1/admin/api-keys/no-such-key").status_code == 404
+
+
+def test_a_county_admin_cannot_revoke_keys_of_other_counties(platform):
+    with platform.admin() as root:
+        pinghu = root.post("/v1/admin/api-keys", json={"role": "station", "scope": "330482", "label": "平湖"}).json()
+        haining_admin = root.post(
+            "/v1/admin/api-keys", json={"role": "admin", "scope": "330481", "label": "海宁"}
+        ).json()
+    with platform.client(haining_admin["key"]) as admin:
+        assert admin.delete(f"/v1/admin/api-keys/{pinghu['id']}").status_code == 404
+    with platform.client(pinghu["key"]) as station:
+        assert station.get("/v1/cases").status_code == 200
