@@ -1,7 +1,9 @@
 """`make bench`: load on the durable intake path and on a bare endpoint, same body, same machine.
 
-Prints JSON: requests/s and p50/p99 latency for both, and the throughput ratio. Times are figures
-to read, never asserted: this machine is shared and noisy.
+Three runs: the bare endpoint, the 202 path with only RabbitMQ behind the gateway, and the 202
+path with the whole platform processing what it accepts. Prints JSON: requests/s and p50/p99
+latency for each and the throughput ratios. Times are figures to read, never asserted: this
+machine is shared and noisy.
 """
 
 import json
@@ -15,8 +17,7 @@ import httpx
 
 from devtools import demo_data
 from devtools.broker import create_vhost, delete_vhost
-from devtools.launcher import ROOT, PlatformProcesses
-from tests.conftest import free_port
+from devtools.launcher import ROOT, PlatformProcesses, free_port
 
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))

@@ -7,8 +7,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from contracts.vocabulary import DIVISION_CODE, Channel, Role
 from infra.pii import normalise_phone
 
-DivisionCode = str
-
 PUBLIC_CHANNELS = Literal[Channel.QR, Channel.WEB]
 
 

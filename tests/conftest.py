@@ -1,7 +1,6 @@
 """Fixtures shared by every tier. Factories take overrides; nothing connects at import time."""
 
 import os
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pymongo import MongoClient
 
 from devtools import demo_data
 from devtools.broker import create_vhost, delete_vhost
-from devtools.launcher import SERVICES, PlatformProcesses
+from devtools.launcher import SERVICES, PlatformProcesses, free_port
 
 BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 
@@ -28,12 +27,6 @@ def mongo_db():
     yield client[name]
     client.drop_database(name)
     client.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(probe, timeout: float = 20, interval: float = 0.2):

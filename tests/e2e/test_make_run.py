@@ -11,8 +11,8 @@ import psutil
 import pytest
 
 from devtools.broker import create_vhost, delete_vhost
-from devtools.launcher import ROOT
-from tests.conftest import BROKER_URI, free_port, wait_until
+from devtools.launcher import ROOT, free_port
+from tests.conftest import BROKER_URI, wait_until
 
 
 @pytest.fixture
