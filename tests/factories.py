@@ -8,28 +8,21 @@ from contracts.vocabulary import CaseStatus
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
+OPINION = dict(
+    tracking_code="7K3P-9XTA-2MQD",
+    division="330481001",
+    channel="web",
+    content="文苑路公交站台的顶棚坏了",
+    submitted_at=NOW,
+)
+
+
 def submit_opinion(**overrides) -> SubmitOpinion:
-    fields = dict(
-        tracking_code="7K3P-9XTA-2MQD",
-        division="330481001",
-        channel="web",
-        content="文苑路公交站台的顶棚坏了",
-        submitted_at=NOW,
-        contact=None,
-    )
-    return SubmitOpinion(**{**fields, **overrides})
+    return SubmitOpinion(**{**OPINION, "contact": None, **overrides})
 
 
 def opinion_received(**overrides) -> OpinionReceived:
-    fields = dict(
-        tracking_code="7K3P-9XTA-2MQD",
-        division="330481001",
-        channel="web",
-        content="文苑路公交站台的顶棚坏了",
-        submitted_at=NOW,
-        has_contact=False,
-    )
-    return OpinionReceived(**{**fields, **overrides})
+    return OpinionReceived(**{**OPINION, "has_contact": False, **overrides})
 
 
 def case_assigned(**overrides) -> CaseAssigned:

@@ -15,10 +15,14 @@ def assigned_wire():
     return case_assigned().envelope("330481001", "c").wire()
 
 
-def test_supervision_watches_each_assigned_case_once(mongo_db, assigned_wire):
+@pytest.fixture
+def supervision(mongo_db):
     store = WatchStore(mongo_db)
     store.ensure_indexes()
-    supervision = worker_factory(SupervisionService, store=store)
+    return worker_factory(SupervisionService, store=store)
+
+
+def test_supervision_watches_each_assigned_case_once(supervision, assigned_wire):
     supervision.on_case_assigned(assigned_wire)
     supervision.on_case_assigned(assigned_wire)
     deadlines = supervision.deadlines("330481")
@@ -26,10 +30,7 @@ def test_supervision_watches_each_assigned_case_once(mongo_db, assigned_wire):
     assert supervision.deadlines("330482") == []
 
 
-def test_overdue_filter_and_gauge(mongo_db):
-    store = WatchStore(mongo_db)
-    store.ensure_indexes()
-    supervision = worker_factory(SupervisionService, store=store)
+def test_overdue_filter_and_count(supervision):
     supervision.on_case_assigned(
         case_assigned(case_id="OLD1-OLD1-OLD1", due_date="2020-01-10").envelope("330481001", "c").wire()
     )
@@ -38,7 +39,7 @@ def test_overdue_filter_and_gauge(mongo_db):
     )
     overdue = supervision.deadlines("330481", overdue_only=True)
     assert [(d["case_id"], d["overdue"]) for d in overdue] == [("OLD1-OLD1-OLD1", True)]
-    assert store.count_overdue(date(2026, 11, 23)) == 1
+    assert supervision.store.count_overdue(date(2026, 11, 23)) == 1
 
 
 def test_notify_stores_each_notification_once(mongo_db, assigned_wire):
