@@ -37,21 +37,24 @@ class IntakeService(OutboxService):
         envelope, event = CaseAssigned.from_wire(body)
         self.store.apply_event(event.case_id, envelope.event_id, assignment_changes(event), event.transitions)
 
-    def opinion(self, tracking_code: str):
+    def find_opinion(self, tracking_code: str):
         opinion = self.store.get(tracking_code)
         if opinion is None:
             raise ServiceError(
-                ErrorCode.NOT_FOUND, "查无此编号的民情事项 (no opinion with this tracking code)", "tracking_code"
+                ErrorCode.NOT_FOUND,
+                "查无此编号的民情事项；刚提交的事项可能仍在受理中，请稍后再查 "
+                "(no opinion with this tracking code yet; a new one may still be on its way)",
+                "tracking_code",
             )
         return opinion
 
     @rpc
     def public_view(self, tracking_code: str) -> dict:
-        return public_view(self.opinion(tracking_code)).model_dump(mode="json")
+        return public_view(self.find_opinion(tracking_code)).model_dump(mode="json")
 
     @rpc
     def staff_view(self, tracking_code: str, reveal_contact: bool = False) -> dict:
-        opinion = self.opinion(tracking_code)
+        opinion = self.find_opinion(tracking_code)
         contact = self.cipher.open(opinion.contact) if opinion.contact else None
         return staff_view(opinion, contact, reveal_contact).model_dump(mode="json")
 
