@@ -108,7 +108,7 @@ def durable_intake(with_services: bool) -> dict:
             demo_data.load(platform.base_url, admin_key)
         else:
             platform.start_gateway()
-            wait_for(f"{platform.base_url}/healthz")
+            platform.wait_ready(services=False)
             with httpx.Client(base_url=platform.base_url, headers={"X-API-Key": admin_key}) as admin:
                 admin.put(f"/v1/admin/divisions/{BODY['division']}", json={"name": "bench"}).raise_for_status()
         return load(f"{platform.base_url}/v1/public/opinions")

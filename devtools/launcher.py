@@ -72,7 +72,8 @@ class PlatformProcesses:
             self.start_service(name)
         self.start_gateway()
 
-    def wait_ready(self, timeout: float = 90) -> None:
+    def wait_ready(self, timeout: float = 90, services: bool = True) -> None:
+        """Polls /readyz until the broker and (unless `services` is false) every service answer."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
@@ -80,7 +81,7 @@ class PlatformProcesses:
                 if child.poll() is not None:
                     raise RuntimeError(f"{name} exited with code {child.returncode}")
             try:
-                answer = httpx.get(f"{self.base_url}/readyz", timeout=5)
+                answer = httpx.get(f"{self.base_url}/readyz", params={"services": services}, timeout=5)
                 if answer.status_code == 200:
                     return
                 last = answer.text

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from kombu import Connection, Exchange, Queue
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.events import EventDispatcher, EventHandler
+from nameko.events import EventDispatcher, EventHandler, get_event_exchange
 from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import Consumer
 from nameko.rpc import rpc
@@ -21,6 +21,7 @@ from prometheus_client import Counter, Histogram, start_http_server
 
 from contracts.errors import ServiceError
 from contracts.events import Message
+from contracts.subscriptions import SUBSCRIPTIONS
 from infra import topology
 from infra.logs import correlation_id
 from infra.mongo import open_client
@@ -33,16 +34,28 @@ ENTRYPOINT_CALLS = Counter("entrypoint_calls_total", "Entrypoint invocations", [
 ENTRYPOINT_SECONDS = Histogram("entrypoint_seconds", "Entrypoint latency", ["service", "entrypoint"])
 
 
-def declare_dead_letters(amqp_uri: str) -> None:
-    exchange = Exchange(topology.DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
-    queue = Queue(
+def declare_with_dead_letters(amqp_uri: str, queues: list[Queue]) -> None:
+    """Declares the dead-letter exchange and queue, then `queues` (with their exchanges)."""
+    dead_letters = Queue(
         topology.DEAD_LETTER_QUEUE,
-        exchange=exchange,
+        exchange=Exchange(topology.DEAD_LETTER_EXCHANGE, type="fanout", durable=True),
         durable=True,
         queue_arguments=topology.dead_letter_queue_arguments(),
     )
     with Connection(amqp_uri) as connection:
-        queue(connection.default_channel).declare()
+        for queue in [dead_letters, *queues]:
+            queue(connection.default_channel).declare()
+
+
+def event_queue(model: type[Message], service: str, method: str, config: dict) -> Queue:
+    """A subscriber's quorum queue, declared alike by the subscriber and by the publisher."""
+    return Queue(
+        topology.event_queue(model.SOURCE, model.TYPE, service, method),
+        exchange=get_event_exchange(model.SOURCE, config),
+        routing_key=model.TYPE,
+        durable=True,
+        queue_arguments=topology.consumer_queue_arguments(),
+    )
 
 
 class DurableEventHandler(EventHandler):
@@ -50,18 +63,14 @@ class DurableEventHandler(EventHandler):
 
     def __init__(self, message_model: type[Message], **kwargs):
         kwargs.setdefault("requeue_on_error", True)
+        self.message_model = message_model
         super().__init__(message_model.SOURCE, message_model.TYPE, **kwargs)
 
     def setup(self):
         super().setup()
-        declare_dead_letters(self.container.config[AMQP_URI_CONFIG_KEY])
-        self.queue = Queue(
-            self.queue.name,
-            exchange=self.queue.exchange,
-            routing_key=self.queue.routing_key,
-            durable=True,
-            queue_arguments=topology.consumer_queue_arguments(),
-        )
+        config = self.container.config
+        self.queue = event_queue(self.message_model, self.container.service_name, self.method_name, config)
+        declare_with_dead_letters(config[AMQP_URI_CONFIG_KEY], [])
 
 
 class CommandHandler(Consumer):
@@ -72,7 +81,7 @@ class CommandHandler(Consumer):
         super().__init__(queue=None, requeue_on_error=True, **kwargs)
 
     def setup(self):
-        declare_dead_letters(self.container.config[AMQP_URI_CONFIG_KEY])
+        declare_with_dead_letters(self.container.config[AMQP_URI_CONFIG_KEY], [])
         self.queue = Queue(
             topology.command_queue(self.command_type),
             exchange=Exchange(topology.COMMAND_EXCHANGE, type="direct", durable=True),
@@ -87,9 +96,23 @@ durable_event_handler = DurableEventHandler.decorator
 command_handler = CommandHandler.decorator
 
 
-def confirmed_dispatcher() -> EventDispatcher:
-    """Publisher confirms are nameko's default; `mandatory` makes an unroutable event an error."""
-    return EventDispatcher(mandatory=True)
+class SubscribedDispatcher(EventDispatcher):
+    """Publishes with confirms (nameko's default) and `mandatory`, after declaring every
+    subscriber's queue from `contracts.subscriptions`, so no event waits for a consumer to start."""
+
+    def __init__(self, **options):
+        super().__init__(mandatory=True, **options)
+
+    def setup(self):
+        super().setup()
+        config, source = self.container.config, self.container.service_name
+        queues = [
+            event_queue(model, service, method, config)
+            for model, subscribers in SUBSCRIPTIONS.items()
+            if model.SOURCE == source
+            for service, method in subscribers
+        ]
+        declare_with_dead_letters(config[AMQP_URI_CONFIG_KEY], queues)
 
 
 class StoreProvider(DependencyProvider):
@@ -180,7 +203,7 @@ class PlatformService:
 class OutboxService(PlatformService):
     """A service whose store keeps an `outbox`: publishes it after each write and sweeps leftovers."""
 
-    dispatch = confirmed_dispatcher()
+    dispatch = SubscribedDispatcher()
 
     def publish(self, wire: dict) -> None:
         self.dispatch(wire["type"], wire)

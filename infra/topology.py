@@ -17,6 +17,11 @@ def event_exchange(source_service: str) -> str:
     return f"{source_service}.events"
 
 
+def event_queue(source_service: str, event_type: str, service: str, method: str) -> str:
+    """nameko's name for a service-pool handler's queue."""
+    return f"evt-{source_service}-{event_type}--{service}.{method}"
+
+
 def command_queue(command_type: str) -> str:
     return f"cmd-{command_type}"
 

@@ -69,7 +69,8 @@ def platform_factory(tmp_path_factory):
     """Starts whole platforms, each on its own RabbitMQ virtual host so none sees another's queues."""
     running: list[RunningPlatform] = []
 
-    def start(label: str) -> RunningPlatform:
+    def start(label: str, services: list[str] | None = None) -> RunningPlatform:
+        """The whole platform with the demo data; or, given `services`, the gateway and those only."""
         vhost, amqp_uri = create_vhost(BROKER_URI, f"test-{label}")
         admin_key = "rdk_test_" + uuid.uuid4().hex
         log_dir = tmp_path_factory.mktemp(label)
@@ -77,9 +78,15 @@ def platform_factory(tmp_path_factory):
         processes = PlatformProcesses(env, free_port(), {name: free_port() for name in SERVICES}, log_dir)
         platform = RunningPlatform(processes, admin_key, env["AMQP_URI"], log_dir, vhost)
         running.append(platform)
-        processes.start()
-        processes.wait_ready()
-        demo_data.load(processes.base_url, admin_key)
+        if services is None:
+            processes.start()
+            processes.wait_ready()
+            demo_data.load(processes.base_url, admin_key)
+            return platform
+        for name in services:
+            processes.start_service(name)
+        processes.start_gateway()
+        processes.wait_ready(services=False)
         return platform
 
     yield start

@@ -81,3 +81,26 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(own_platform
     # the platform is unharmed and keeps working
     with own_platform.client() as citizen:
         assert citizen.get("/readyz").status_code == 200
+
+
+def test_an_event_published_before_its_consumer_ever_started_waits_for_it(platform_factory):
+    """Intake declares routing's queue itself: routing starts later and still gets the opinion."""
+    fresh = platform_factory("first-start", services=["intake"])
+    with fresh.admin() as admin:
+        admin.put("/v1/admin/divisions/330481001", json={"name": "硖石街道"}).raise_for_status()
+    with fresh.client() as citizen:
+        code = citizen.post(
+            "/v1/public/opinions", json={"division": "330481001", "channel": "web", "content": "路灯坏了"}
+        ).json()["tracking_code"]
+        wait_until(lambda: citizen.get(f"/v1/public/opinions/{code}").status_code == 200)
+
+    waiting = topology.event_queue("intake", "opinion.received", "routing", "on_opinion_received")
+    with Connection(fresh.amqp_uri) as connection:
+        assert connection.default_channel.queue_declare(waiting, passive=True).message_count == 1
+
+    fresh.processes.start_service("routing")
+    with fresh.admin() as admin:
+        cases = wait_until(
+            lambda: (answer := admin.get("/v1/cases?division=330481")).status_code == 200 and answer.json(), timeout=60
+        )
+    assert [(case["case_id"], case["status"]) for case in cases] == [(code, "triaged")]

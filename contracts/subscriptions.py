@@ -1,0 +1,17 @@
+"""Who consumes which event.
+
+Every publisher declares these consumers' queues before it publishes, so an event sent before
+its consumer has ever started waits in that consumer's queue instead of being dropped by the
+exchange. A test checks this table against the handlers the services declare.
+"""
+
+from contracts.events import CaseAssigned, Message, OpinionReceived
+
+SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
+    OpinionReceived: (("routing", "on_opinion_received"),),
+    CaseAssigned: (
+        ("intake", "on_case_assigned"),
+        ("supervision", "on_case_assigned"),
+        ("notify", "on_case_assigned"),
+    ),
+}
