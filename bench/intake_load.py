@@ -100,7 +100,8 @@ def durable_intake(with_services: bool) -> dict:
     vhost, amqp_uri = create_vhost(broker, "bench")
     admin_key = "rdk_bench_" + uuid.uuid4().hex
     (ROOT / ".run").mkdir(exist_ok=True)
-    platform = PlatformProcesses({"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key}, free_port(), log_dir=ROOT / ".run")
+    env = {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key, "PUBLIC_RATE_LIMIT": "0"}  # one client, on purpose
+    platform = PlatformProcesses(env, free_port(), log_dir=ROOT / ".run")
     try:
         if with_services:
             platform.start()

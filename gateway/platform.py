@@ -11,6 +11,7 @@ from gateway.auth import hash_key
 from gateway.broker import Broker
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
+from gateway.rate_limit import RateLimiter, parse_limit
 from gateway.stores import ApiKeyStore, DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
@@ -29,6 +30,8 @@ class Platform:
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
         self.cipher = PiiCipher(settings.pii_keys)
+        limit = parse_limit(settings.public_rate_limit)
+        self.public_limiter = RateLimiter(*limit) if limit else None
 
     async def start(self) -> None:
         await self.api_keys.ensure_indexes()

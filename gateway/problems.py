@@ -21,16 +21,27 @@ STATUS_OF = {
 
 
 class Problem(Exception):
-    def __init__(self, status: int, title: str, detail: str, field: str | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra,
+    ):
         self.status, self.title, self.detail, self.field, self.extra = status, title, detail, field, extra
+        self.headers = headers
 
 
-def problem_response(status: int, title: str, detail: str, field: str | None = None, **extra) -> JSONResponse:
+def problem_response(
+    status: int, title: str, detail: str, field: str | None = None, headers: dict[str, str] | None = None, **extra
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if field:
         body["field"] = field
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _field_path(location: tuple) -> str:
@@ -39,7 +50,9 @@ def _field_path(location: tuple) -> str:
 
 
 async def on_problem(request: Request, problem: Problem) -> JSONResponse:
-    return problem_response(problem.status, problem.title, problem.detail, problem.field, **problem.extra)
+    return problem_response(
+        problem.status, problem.title, problem.detail, problem.field, problem.headers, **problem.extra
+    )
 
 
 async def on_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

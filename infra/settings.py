@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     admin_api_key: str | None = None
     metrics_port: int | None = None
     rpc_timeout_seconds: float = 10.0
+    # per client address on the anonymous submission endpoint: "N/second|minute|hour", or "0" for none
+    public_rate_limit: str = "60/minute"
     outbox_sweep_seconds: float = 5.0
 
     @model_validator(mode="after")

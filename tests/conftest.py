@@ -69,12 +69,19 @@ def platform_factory(tmp_path_factory):
     """Starts whole platforms, each on its own RabbitMQ virtual host so none sees another's queues."""
     running: list[RunningPlatform] = []
 
-    def start(label: str, services: list[str] | None = None) -> RunningPlatform:
+    def start(label: str, services: list[str] | None = None, **env_overrides: str) -> RunningPlatform:
         """The whole platform with the demo data; or, given `services`, the gateway and those only."""
         vhost, amqp_uri = create_vhost(BROKER_URI, f"test-{label}")
         admin_key = "rdk_test_" + uuid.uuid4().hex
         log_dir = tmp_path_factory.mktemp(label)
-        env = {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key, "OUTBOX_SWEEP_SECONDS": "1"}
+        # the tests submit from one address far faster than any citizen: no rate limit unless asked
+        env = {
+            "AMQP_URI": amqp_uri,
+            "ADMIN_API_KEY": admin_key,
+            "OUTBOX_SWEEP_SECONDS": "1",
+            "PUBLIC_RATE_LIMIT": "0",
+            **env_overrides,
+        }
         processes = PlatformProcesses(env, free_port(), {name: free_port() for name in SERVICES}, log_dir)
         platform = RunningPlatform(processes, admin_key, env["AMQP_URI"], log_dir, vhost)
         running.append(platform)

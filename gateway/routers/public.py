@@ -4,7 +4,7 @@ import re
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 from prometheus_client import Counter
 
 from contracts.events import SubmitOpinion
@@ -13,6 +13,7 @@ from contracts.vocabulary import DIVISION_CODE
 from gateway.idempotency import idempotent
 from gateway.platform import Platform, PlatformDep
 from gateway.problems import Problem
+from gateway.rate_limit import public_rate_limit
 from gateway.schemas import OpinionAccepted, OpinionIn
 from infra.clock import utc_now
 from infra.logs import correlation_id
@@ -32,7 +33,7 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-@router.post("/opinions", status_code=202, response_model=OpinionAccepted)
+@router.post("/opinions", status_code=202, response_model=OpinionAccepted, dependencies=[Depends(public_rate_limit)])
 async def submit_opinion(
     body: OpinionIn,
     platform: PlatformDep,
