@@ -25,6 +25,8 @@ class ObserveRequests:
         headers = dict(scope["headers"])
         cid = headers.get(b"x-correlation-id", b"").decode("latin-1")[:128] or str(ULID())
         token = correlation_id.set(cid)
+        # kept on the request too: errors handled outside this middleware still find it
+        scope.setdefault("state", {})["correlation_id"] = cid
         started = time.perf_counter()
         status = 500
 

@@ -3,12 +3,17 @@
 Service error codes map to HTTP statuses in one table, here.
 """
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.errors import ErrorCode, ServiceError
+from infra.logs import correlation_id
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -72,8 +77,24 @@ async def on_http_error(request: Request, error: StarletteHTTPException) -> JSON
     return problem_response(error.status_code, str(error.detail), str(error.detail))
 
 
+async def on_unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    """Logged in full; the caller gets the correlation id to quote, never the internals."""
+    cid = getattr(request.state, "correlation_id", "-")
+    token = correlation_id.set(cid)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    correlation_id.reset(token)
+    return problem_response(
+        500,
+        "服务器内部错误",
+        "Internal error; quote the correlation id when reporting it",
+        headers={"x-correlation-id": cid},
+        correlation_id=cid,
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(ServiceError, on_service_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)
