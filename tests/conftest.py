@@ -1,6 +1,7 @@
 """Fixtures shared by every tier. Factories take overrides; nothing connects at import time."""
 
 import os
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -106,3 +107,15 @@ def platform_factory(tmp_path_factory):
 def platform(platform_factory) -> RunningPlatform:
     """One platform shared by the tests that do not stop any of its processes."""
     return platform_factory("shared")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that restart the broker run last, so no other test sees the restart."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_broker") is not None)
+
+
+def restart_broker() -> None:
+    """Restarts the local RabbitMQ application; the node keeps its queues on disk."""
+    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
+    subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
+    subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=120)

@@ -7,7 +7,7 @@ import pytest
 from kombu import Connection, Exchange, Producer
 
 from infra import topology
-from tests.conftest import wait_until
+from tests.conftest import restart_broker, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +104,28 @@ def test_an_event_published_before_its_consumer_ever_started_waits_for_it(platfo
             lambda: (answer := admin.get("/v1/cases?division=330481")).status_code == 200 and answer.json(), timeout=60
         )
     assert [(case["case_id"], case["status"]) for case in cases] == [(code, "triaged")]
+
+
+@pytest.mark.restarts_broker
+def test_a_submission_accepted_before_a_broker_restart_is_processed_after_it(platform_factory):
+    """Only the gateway runs when the opinion is accepted; RabbitMQ restarts; then the services start."""
+    early = platform_factory("broker-restart", services=[])
+    with early.admin() as admin:
+        admin.put("/v1/admin/divisions/330481001", json={"name": "硖石街道"}).raise_for_status()
+    with early.client() as citizen:
+        accepted = citizen.post(
+            "/v1/public/opinions", json={"division": "330481001", "channel": "web", "content": "河道漂浮垃圾多"}
+        )
+    assert accepted.status_code == 202
+    code = accepted.json()["tracking_code"]
+
+    restart_broker()
+
+    for name in ("intake", "routing"):
+        early.processes.start_service(name)
+    with early.client() as citizen:
+        view = wait_until(
+            lambda: (answer := citizen.get(f"/v1/public/opinions/{code}")).status_code == 200 and answer.json(),
+            timeout=90,
+        )
+    assert view["tracking_code"] == code and view["content"] == "河道漂浮垃圾多"
