@@ -114,3 +114,12 @@ class StationView(BaseModel):
     address: str
     reception_day: str
     deputies: list[str]
+
+
+class CalendarDayIn(BaseModel):
+    """A county's own working-day decision for one date, overriding the national schedule."""
+
+    division: str
+    day: date
+    workday: bool
+    reason: str = Field(min_length=1, max_length=100, description="e.g. 防汛调休, 地方节日")

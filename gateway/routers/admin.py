@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from contracts.rpc import DeputyIn, RoutingRuleIn, StationIn, UnitIn
+from contracts.rpc import CalendarDayIn, DeputyIn, RoutingRuleIn, StationIn, UnitIn
 from contracts.vocabulary import Role
 from gateway.auth import Principal, hash_key, new_key, require_roles, require_scope
 from gateway.platform import Platform, PlatformDep
@@ -79,3 +79,12 @@ async def register_station(body: StationIn, principal: Admin, platform: Platform
 async def register_deputy(body: DeputyIn, principal: Admin, platform: PlatformDep) -> DeputyIn:
     await administered(principal, platform, body.division)
     return DeputyIn.model_validate(await platform.broker.call("intake", "register_deputy", deputy=body.model_dump()))
+
+
+@router.put("/calendar-days", response_model=CalendarDayIn)
+async def set_calendar_day(body: CalendarDayIn, principal: Admin, platform: PlatformDep) -> CalendarDayIn:
+    """A county's own working day or day off; deadlines set from then on count with it."""
+    await administered(principal, platform, body.division)
+    return CalendarDayIn.model_validate(
+        await platform.broker.call("routing", "set_calendar_day", day=body.model_dump(mode="json"))
+    )

@@ -4,9 +4,9 @@ from nameko.rpc import rpc
 
 from contracts.errors import ErrorCode, ServiceError
 from contracts.events import OpinionReceived
-from contracts.rpc import CaseSummary, RoutingRuleIn, UnitIn
+from contracts.rpc import CalendarDayIn, CaseSummary, RoutingRuleIn, UnitIn
 from contracts.vocabulary import DIVISION_CODE
-from infra.clock import utc_now
+from infra.clock import local_date, utc_now
 from infra.nameko_ext import OutboxService, StoreProvider, durable_event_handler
 from services.routing.calendar import WorkingCalendar
 from services.routing.domain import open_case
@@ -23,7 +23,9 @@ class RoutingService(OutboxService):
         envelope, opinion = OpinionReceived.from_wire(body)
         rules = self.store.rules_for(opinion.division)
         units = self.store.units_by_id([unit for rule in rules for unit in (rule.lead_unit, *rule.co_units)])
-        opened = open_case(opinion, rules, units, WorkingCalendar(), utc_now())
+        now = utc_now()
+        calendar = WorkingCalendar(self.store.calendar_overrides(opinion.division, local_date(now)))
+        opened = open_case(opinion, rules, units, calendar, now)
         events = [opened.assigned.envelope(opinion.division, envelope.correlation_id)] if opened.assigned else []
         pending = self.store.insert_case(opened.case, events)
         self.store.outbox.relay(opened.case.case_id, self.publish, pending)
@@ -46,6 +48,12 @@ class RoutingService(OutboxService):
                 raise ServiceError(ErrorCode.INVALID, f"承办单位 {unit_id} 不存在 (unknown unit)", field)
         self.store.add_rule(parsed)
         return parsed.model_dump()
+
+    @rpc
+    def set_calendar_day(self, day: dict) -> dict:
+        parsed = CalendarDayIn.model_validate(day)
+        self.store.save_calendar_day(parsed)
+        return parsed.model_dump(mode="json")
 
     @rpc
     def list_cases(self, division_prefix: str, limit: int = 100) -> list[dict]:

@@ -1,13 +1,20 @@
 """Routing's own collections: handling units, routing rules and cases (with their outbox)."""
 
+from datetime import date
+
 from pymongo.errors import DuplicateKeyError
 
 from contracts.events import UnitRef
-from contracts.rpc import RoutingRuleIn, UnitIn
+from contracts.rpc import CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.mongo import division_prefix_filter
 from infra.outbox import Outbox, outbox_entry
 from services.routing.domain import Case
 from services.routing.rules import Rule
+
+
+def division_prefixes(division: str) -> list[str]:
+    """The county, township and village codes a division code lies in, itself included."""
+    return [division[:n] for n in (6, 9, 12) if n <= len(division)]
 
 
 class RoutingStore:
@@ -15,10 +22,12 @@ class RoutingStore:
         self.units = db["units"]
         self.rules = db["rules"]
         self.cases = db["cases"]
+        self.calendar = db["calendar_overrides"]
         self.outbox = Outbox(self.cases)
 
     def ensure_indexes(self) -> None:
         self.rules.create_index("division")
+        self.calendar.create_index([("division", 1), ("day", 1)])
         self.cases.create_index([("division", 1), ("received_at", -1)])
         self.outbox.ensure_indexes()
 
@@ -34,9 +43,21 @@ class RoutingStore:
     def add_rule(self, rule: RoutingRuleIn) -> None:
         self.rules.insert_one(rule.model_dump())
 
+    def save_calendar_day(self, day: CalendarDayIn) -> None:
+        key = f"{day.division}:{day.day.isoformat()}"
+        self.calendar.replace_one({"_id": key}, {"_id": key, **day.model_dump(mode="json")}, upsert=True)
+
+    def calendar_overrides(self, division: str, start: date) -> dict[date, bool]:
+        """Overrides from `start` on for the division and those above it; the most local wins."""
+        docs = self.calendar.find(
+            {"division": {"$in": division_prefixes(division)}, "day": {"$gte": start.isoformat()}}
+        )
+        ordered = sorted(docs, key=lambda doc: len(doc["division"]))
+        return {date.fromisoformat(doc["day"]): doc["workday"] for doc in ordered}
+
     def rules_for(self, division: str) -> list[Rule]:
         """Rules of the division and of every division above it (its prefixes)."""
-        prefixes = [division[:n] for n in (6, 9, 12) if n <= len(division)]
+        prefixes = division_prefixes(division)
         return [
             Rule(doc["division"], tuple(doc["keywords"]), doc["lead_unit"], tuple(doc["co_units"]), doc["priority"])
             for doc in self.rules.find({"division": {"$in": prefixes}})

@@ -65,3 +65,20 @@ def test_admin_rejects_a_rule_for_an_unknown_unit(platform):
         )
     assert answer.status_code == 422
     assert answer.json()["field"] == "lead_unit"
+
+
+def test_calendar_days_are_validated_and_scoped(platform):
+    with platform.admin() as admin:
+        good = admin.put(
+            "/v1/admin/calendar-days",
+            json={"division": "330481", "day": "2030-05-06", "workday": False, "reason": "防汛"},
+        )
+        bad_day = admin.put(
+            "/v1/admin/calendar-days", json={"division": "330481", "day": "2030-02-30", "workday": False, "reason": "x"}
+        )
+        no_reason = admin.put(
+            "/v1/admin/calendar-days", json={"division": "330481", "day": "2030-05-06", "workday": True}
+        )
+    assert good.status_code == 200 and good.json()["day"] == "2030-05-06"
+    assert bad_day.status_code == 422 and bad_day.json()["field"] == "day"
+    assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"

@@ -1,8 +1,12 @@
+from datetime import date
+
 import pytest
 from nameko.testing.services import worker_factory
 
 from contracts.envelope import Envelope
 from contracts.errors import ServiceError
+from infra.clock import local_today
+from services.routing.calendar import WorkingCalendar
 from services.routing.service import RoutingService
 from services.routing.store import RoutingStore
 from tests.factories import opinion_received
@@ -46,3 +50,26 @@ def test_units_need_a_valid_division_code(routing):
     with pytest.raises(ServiceError) as raised:
         routing.register_unit({"id": "x", "name": "某局", "division": "33"})
     assert raised.value.field == "division"
+
+
+def test_a_county_day_off_moves_the_deadline(routing):
+    today = local_today()
+    normal = WorkingCalendar().add_working_days(today, 15)
+    first_working_day = WorkingCalendar().add_working_days(today, 1).due_date
+    routing.set_calendar_day(
+        {"division": "330481", "day": first_working_day.isoformat(), "workday": False, "reason": "防汛"}
+    )
+
+    routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
+    (case,) = routing.list_cases("330481")
+    expected = WorkingCalendar({first_working_day: False}).add_working_days(today, 15)
+    assert case["due_date"] == expected.due_date.isoformat() != normal.due_date.isoformat()
+
+
+def test_a_township_override_beats_its_county(routing):
+    day = date(2030, 5, 6)
+    routing.set_calendar_day({"division": "330481", "day": day.isoformat(), "workday": False, "reason": "县"})
+    routing.set_calendar_day({"division": "330481001", "day": day.isoformat(), "workday": True, "reason": "镇"})
+    assert routing.store.calendar_overrides("330481001", date(2030, 1, 1)) == {day: True}
+    assert routing.store.calendar_overrides("330481002", date(2030, 1, 1)) == {day: False}
+    assert routing.store.calendar_overrides("330481001", date(2030, 6, 1)) == {}
