@@ -39,12 +39,14 @@ class PlatformProcesses:
 
     def _spawn(self, name: str, command: list[str], extra_env: dict[str, str]) -> None:
         output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None
+        # a session of its own: Ctrl-C reaches only the launcher, which then stops each child once
         self.children[name] = subprocess.Popen(
             command,
             cwd=ROOT,
             env={**self.env, **extra_env},
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
         )
 
     def start_service(self, name: str) -> None:
@@ -96,9 +98,10 @@ class PlatformProcesses:
         for child in stopping:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
         for child in stopping:
             try:
-                child.wait(timeout)
+                child.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()

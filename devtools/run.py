@@ -15,6 +15,8 @@ def main() -> int:
     metrics_base = int(os.environ.get("METRICS_BASE_PORT", "9101"))
     metrics_ports = {name: metrics_base + offset for offset, name in enumerate(SERVICES)}
     platform = PlatformProcesses({"ADMIN_API_KEY": admin_key}, port, metrics_ports)
+    # explicit handlers: a shell may start us with SIGINT ignored, and Ctrl-C must still stop all
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         platform.start()
@@ -34,6 +36,7 @@ def main() -> int:
         pass
     finally:
         platform.stop()
+        print("平台已停止 / platform stopped", flush=True)
     return 0
 
 
