@@ -28,8 +28,14 @@ def test_run_loads_demo_data_prints_the_key_and_stops_all_children_on_ctrl_c(vho
     env = {**os.environ, "AMQP_URI": vhost_uri, "PORT": str(port), "METRICS_BASE_PORT": str(free_port())}
     env.pop("ADMIN_API_KEY", None)
     with open(output, "wb") as log:
+        # its own process group, like a terminal's foreground job, so Ctrl-C can be sent to the group
         run = subprocess.Popen(
-            [sys.executable, "-m", "devtools.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "devtools.run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         wait_until(lambda: "rdk_" in output.read_text(errors="replace"), timeout=120, interval=0.5)
@@ -47,6 +53,9 @@ def test_run_loads_demo_data_prints_the_key_and_stops_all_children_on_ctrl_c(vho
             stations = admin.get("/v1/public/stations?division=330481").json()
         assert {station["id"] for station in stations} == {"xiashi-station", "changan-station"}
     finally:
-        run.send_signal(signal.SIGINT)
+        os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C does to the foreground job
         assert run.wait(60) == 0
     assert not [child for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE]
+    printed = output.read_text(errors="replace")
+    assert "Traceback" not in printed and "platform stopped" in printed
+    assert printed.count("stopping services") == 5  # each service stopped once, gracefully
