@@ -26,6 +26,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_port_run(count: int) -> int:
+    """The first of `count` consecutive ports that are free now."""
+    while True:
+        base = free_port()
+        try:
+            for port in range(base + 1, base + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+
+
 class PlatformProcesses:
     def __init__(
         self, env: dict[str, str], port: int, metrics_ports: dict[str, int] | None = None, log_dir: Path | None = None

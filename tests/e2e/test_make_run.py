@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from devtools.broker import create_vhost, delete_vhost
-from devtools.launcher import ROOT, free_port
+from devtools.launcher import ROOT, SERVICES, free_port, free_port_run
 from tests.conftest import BROKER_URI, wait_until
 
 
@@ -25,7 +25,12 @@ def vhost_uri():
 def test_run_loads_demo_data_prints_the_key_and_stops_all_children_on_ctrl_c(vhost_uri, tmp_path):
     port = free_port()
     output = tmp_path / "run.log"
-    env = {**os.environ, "AMQP_URI": vhost_uri, "PORT": str(port), "METRICS_BASE_PORT": str(free_port())}
+    env = {
+        **os.environ,
+        "AMQP_URI": vhost_uri,
+        "PORT": str(port),
+        "METRICS_BASE_PORT": str(free_port_run(len(SERVICES))),
+    }
     env.pop("ADMIN_API_KEY", None)
     with open(output, "wb") as log:
         # its own process group, like a terminal's foreground job, so Ctrl-C can be sent to the group
