@@ -12,22 +12,6 @@ from pymongo import AsyncMongoClient
 log = logging.getLogger(__name__)
 
 
-class _MockCursor:
-    def __init__(self, cursor):
-        self._cursor = cursor
-
-    def sort(self, *args, **kwargs) -> "_MockCursor":
-        self._cursor = self._cursor.sort(*args, **kwargs)
-        return self
-
-    def limit(self, count: int) -> "_MockCursor":
-        self._cursor = self._cursor.limit(count)
-        return self
-
-    async def to_list(self, length: int | None = None) -> list[dict]:
-        return list(self._cursor)[:length] if length else list(self._cursor)
-
-
 class MockAsyncCollection:
     def __init__(self, collection):
         self._collection = collection
@@ -49,9 +33,6 @@ class MockAsyncCollection:
 
     async def create_index(self, *args, **kwargs):
         return self._collection.create_index(*args, **kwargs)
-
-    def find(self, *args, **kwargs) -> _MockCursor:
-        return _MockCursor(self._collection.find(*args, **kwargs))
 
 
 class GatewayDatabase:

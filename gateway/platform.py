@@ -35,7 +35,6 @@ class Platform:
 
     async def start(self) -> None:
         await self.api_keys.ensure_indexes()
-        await self.divisions.ensure_indexes()
         await self.idempotency.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:

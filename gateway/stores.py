@@ -46,9 +46,6 @@ class DivisionStore:
         self.divisions = collection
         self._known: dict[str, tuple[float, dict]] = {}
 
-    async def ensure_indexes(self) -> None:
-        """Divisions are keyed by their code (`_id`); nothing else is queried."""
-
     async def save(self, code: str, name: str) -> None:
         await self.divisions.replace_one({"_id": code}, {"_id": code, "name": name}, upsert=True)
         self._known.pop(code, None)
