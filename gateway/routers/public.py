@@ -4,13 +4,14 @@ import re
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from prometheus_client import Counter
 
 from contracts.events import SubmitOpinion
 from contracts.rpc import PublicOpinionView, StationView
 from contracts.vocabulary import DIVISION_CODE
 from gateway.idempotency import idempotent
+from gateway.json_body import openapi_request_body, read_json
 from gateway.platform import Platform, PlatformDep
 from gateway.problems import Problem
 from gateway.rate_limit import public_rate_limit
@@ -33,19 +34,33 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-@router.post("/opinions", status_code=202, response_model=OpinionAccepted, dependencies=[Depends(public_rate_limit)])
+@router.post(
+    "/opinions",
+    status_code=202,
+    response_model=OpinionAccepted,
+    dependencies=[Depends(public_rate_limit)],
+    openapi_extra=openapi_request_body(OpinionIn),
+)
 async def submit_opinion(
-    body: OpinionIn,
+    request: Request,
     platform: PlatformDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> OpinionAccepted:
-    """Accepted (202) once the broker has stored it; a retry with the same Idempotency-Key gets the same code."""
+) -> Response:
+    """Accepted (202) once the broker has stored it; a retry with the same Idempotency-Key gets the same code.
+
+    The busiest endpoint: it validates the raw body and answers JSON encoded once (see json_body).
+    """
+    body = await read_json(request, OpinionIn)
     async with idempotent(platform.idempotency, "public-opinion", idempotency_key, body) as outcome:
         if outcome.replay:
-            return OpinionAccepted.model_validate(outcome.replay)
+            return accepted_response(OpinionAccepted.model_validate(outcome.replay))
         accepted = await accept_opinion(body, platform)
         outcome.response = accepted.model_dump()
-    return accepted
+    return accepted_response(accepted)
+
+
+def accepted_response(accepted: OpinionAccepted) -> Response:
+    return Response(accepted.model_dump_json(), status_code=202, media_type="application/json")
 
 
 async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted:

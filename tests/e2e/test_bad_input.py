@@ -50,6 +50,16 @@ def test_malformed_json_is_400(platform):
     assert answer.json()["field"] == "body"
 
 
+def test_a_body_sent_as_a_form_is_415_and_changes_nothing(platform):
+    before = case_count(platform)
+    with platform.client() as citizen:
+        answer = citizen.post("/v1/public/opinions", data={"division": "330481001", "content": "路灯坏了"})
+    assert answer.status_code == 415 and answer.headers["content-type"] == PROBLEM
+    assert answer.json()["field"] == "Content-Type"
+    time.sleep(0.5)
+    assert case_count(platform) == before
+
+
 def test_unknown_tracking_code_is_404_and_malformed_is_422(platform):
     with platform.client() as citizen:
         missing = citizen.get("/v1/public/opinions/AAAA-BBBB-CCCC")
