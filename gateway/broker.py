@@ -35,19 +35,20 @@ class Broker:
 
     async def start(self, command_types: list[str]) -> None:
         self.connection = await aio_pika.connect_robust(self.amqp_uri)
-        # on_return_raises: an unroutable `mandatory` message raises instead of passing silently
-        self.command_channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
-        self.commands = await self.command_channel.declare_exchange(
+        # declarations and queue depths only: the commands themselves go through self.publisher
+        self.topology_channel = await self.connection.channel()
+        commands = await self.topology_channel.declare_exchange(
             topology.COMMAND_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True
         )
-        await self._declare_dead_letters(self.command_channel)
+        await self._declare_dead_letters(self.topology_channel)
         for command_type in command_types:
-            queue = await self.command_channel.declare_queue(
+            queue = await self.topology_channel.declare_queue(
                 topology.command_queue(command_type), durable=True, arguments=topology.consumer_queue_arguments()
             )
-            await queue.bind(self.commands, routing_key=command_type)
+            await queue.bind(commands, routing_key=command_type)
         await self.publisher.start()
 
+        # on_return_raises: an RPC to a service that is not running raises instead of waiting
         self.rpc_channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
         self.rpc_exchange = await self.rpc_channel.declare_exchange(
             topology.RPC_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
@@ -70,7 +71,7 @@ class Broker:
 
     async def queue_depth(self, queue_name: str) -> int:
         """Messages ready in a queue the gateway declared (a passive declare, so nothing is created)."""
-        channel = await self.command_channel.get_underlay_channel()
+        channel = await self.topology_channel.get_underlay_channel()
         return (await channel.queue_declare(queue_name, passive=True)).message_count
 
     async def close(self) -> None:
