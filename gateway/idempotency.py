@@ -16,6 +16,13 @@ from gateway.problems import Problem
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")
 HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "同一请求重试时携带同一键，只会受理一次 / retries with one key are accepted once",
+    "schema": {"type": "string", "pattern": KEY_PATTERN.pattern},
+}
 
 
 class IdempotencyStore:
@@ -51,11 +58,8 @@ class Outcome:
 
 
 @asynccontextmanager
-async def idempotent(store: IdempotencyStore, scope: str, key: str | None, body: BaseModel):
+async def idempotent(store: IdempotencyStore, scope: str, key: str, body: BaseModel):
     """Yields an Outcome: `replay` is the earlier answer to return; otherwise set `response`."""
-    if key is None:
-        yield Outcome(None)
-        return
     if not KEY_PATTERN.match(key):
         raise Problem(422, "幂等键格式不正确", "Idempotency-Key must be 1-128 visible ASCII characters", HEADER)
     record_key = f"{scope}:{key}"

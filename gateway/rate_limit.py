@@ -47,8 +47,8 @@ class RateLimiter:
         return 0.0
 
 
-async def public_rate_limit(request: Request) -> None:
-    limiter: RateLimiter | None = request.app.state.platform.public_limiter
+def enforce_public_rate_limit(request: Request, limiter: RateLimiter | None) -> None:
+    """429 with Retry-After when the client's address has used up its allowance."""
     if limiter is None:
         return
     client = request.client.host if request.client else "unknown"

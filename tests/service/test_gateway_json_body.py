@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 
 import httpx
 from fastapi import FastAPI, Request
@@ -77,3 +78,11 @@ def test_the_gateways_openapi_still_describes_the_submission_body_in_full():
     assert set(contact["properties"]) == {"name", "phone"}
     assert "$ref" not in str(schema)
     assert "202" in operation["responses"]
+
+
+def test_the_gateways_openapi_documents_the_idempotency_key_header_and_the_429():
+    operation = create_app(Settings()).openapi()["paths"]["/v1/public/opinions"]["post"]
+    header = next(parameter for parameter in operation["parameters"] if parameter["name"] == "Idempotency-Key")
+    assert header["in"] == "header" and header["required"] is False
+    assert re.fullmatch(header["schema"]["pattern"], "retry-7K3P") and not re.fullmatch(header["schema"]["pattern"], "")
+    assert "429" in operation["responses"]
