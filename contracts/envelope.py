@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from ulid import ULID
+from ulid_transform import ulid_now
 
 
 def new_event_id() -> str:
-    return str(ULID())
+    return ulid_now()
 
 
 class Envelope(BaseModel):

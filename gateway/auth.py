@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from ulid import ULID
+from ulid_transform import ulid_now
 
 from contracts.vocabulary import Role, within
 from gateway.problems import Problem
@@ -30,7 +30,7 @@ class Principal:
 
 
 def new_key() -> tuple[str, str]:
-    return str(ULID()), KEY_PREFIX + secrets.token_urlsafe(32)
+    return ulid_now(), KEY_PREFIX + secrets.token_urlsafe(32)
 
 
 def hash_key(pepper: str, key: str) -> str:
