@@ -24,8 +24,8 @@ from devtools.broker import create_vhost, delete_vhost
 from devtools.launcher import ROOT, PlatformProcesses, free_port
 
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
-DURATION = int(os.environ.get("BENCH_SECONDS", "6"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WARMUP = 1
 BODY = {
     "division": "330481001",
