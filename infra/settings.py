@@ -1,12 +1,14 @@
 """One settings object per process, read from the environment only (12-factor)."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_PII_KEY = "dev:ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0hISEhISE="
 DEV_API_KEY_PEPPER = "dev-only-api-key-pepper"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
@@ -15,6 +17,8 @@ class Settings(BaseSettings):
     environment: str = "development"
     amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
     mongo_url: str | None = None
+    # the embedded store's files when MONGO_URL is unset: one SQLite file per database
+    data_dir: Path = PROJECT_ROOT / ".data"
     # "key_id:base64(32 bytes)" pairs, comma separated; the first one encrypts new records.
     pii_keys: str = DEV_PII_KEY
     api_key_pepper: str = DEV_API_KEY_PEPPER
