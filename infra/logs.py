@@ -23,6 +23,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class DropExpectedWorkerErrors(logging.Filter):
+    """Drops nameko's record of an exception its entrypoint declares expected.
+
+    For such an exception (a `ServiceError` refusal: a tracking code not found, ...) nameko's
+    container logs "(expected) error handling worker" at WARNING with the whole traceback, on every
+    call; the `Observability` dependency already logs each refusal in one INFO line. nameko's record
+    of an unexpected exception ("error handling worker", ERROR with traceback) passes untouched.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name == "nameko.containers"
+            and isinstance(record.msg, str)
+            and record.msg.startswith("(expected) error handling worker")
+        )
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
