@@ -1,4 +1,4 @@
-.PHONY: run test test-unit bench install broker
+.PHONY: run test test-unit bench install broker reset-data
 
 install:
 	@scripts/ensure-venv.sh
@@ -20,7 +20,12 @@ test: broker
 test-unit: install
 	.venv/bin/python -m pytest tests/unit tests/service
 
-## load figures as JSON, measured with wrk (installed with apt-get when missing)
+## load figures as JSON, measured with wrk (installed with apt-get when missing); then the embedded store's cost per call
 bench: broker
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	.venv/bin/python -m bench.intake_load
+	.venv/bin/python -m bench.embedded_store
+
+## deletes the embedded store's files ($${DATA_DIR:-.data}) after listing them; refuses while `make run` uses them
+reset-data: install
+	.venv/bin/python -m devtools.reset_data "$${DATA_DIR:-.data}"

@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -108,7 +109,9 @@ def durable_intake(with_services: bool) -> Iterator[str]:
     vhost, amqp_uri = create_vhost(broker, "bench")
     admin_key = "rdk_bench_" + uuid.uuid4().hex
     (ROOT / ".run").mkdir(exist_ok=True)
-    env = {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key, "PUBLIC_RATE_LIMIT": "0"}  # one client, on purpose
+    data_dir = tempfile.TemporaryDirectory(prefix="bench-data-")
+    # an empty embedded store each run; no rate limit: one client, on purpose
+    env = {"AMQP_URI": amqp_uri, "ADMIN_API_KEY": admin_key, "DATA_DIR": data_dir.name, "PUBLIC_RATE_LIMIT": "0"}
     platform = PlatformProcesses(env, free_port(), log_dir=ROOT / ".run")
     try:
         if with_services:
@@ -124,6 +127,7 @@ def durable_intake(with_services: bool) -> Iterator[str]:
     finally:
         platform.stop()
         delete_vhost(vhost)
+        data_dir.cleanup()
 
 
 def ratio(part: dict, whole_requests_per_second: float) -> float:

@@ -15,14 +15,27 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
 from contracts.envelope import Envelope
-from contracts.errors import ServiceError
+from contracts.errors import ServiceError, StoreUnavailable
 from gateway.command_publisher import CommandNotStored, CommandPublisher
 from infra import topology
 from infra.logs import correlation_id
 
+# the ServiceError classes a service raises, by the name nameko sends as `exc_type`
+SERVICE_ERRORS = {cls.__name__ for cls in (ServiceError, StoreUnavailable)}
+
 
 class ServiceUnavailable(Exception):
     """The service did not answer in time, or no such service is bound."""
+
+
+def rpc_result(service: str, method: str, reply: dict) -> Any:
+    """The result of a nameko RPC reply; a ServiceError (or subclass) comes back as a ServiceError."""
+    error = reply.get("error")
+    if error is None:
+        return reply["result"]
+    if error.get("exc_type") in SERVICE_ERRORS:
+        raise ServiceError(*error["exc_args"])
+    raise RuntimeError(f"{service}.{method} failed: {error.get('exc_type')}: {error.get('value')}")
 
 
 class Broker:
@@ -80,7 +93,12 @@ class Broker:
             await self.connection.close()
 
     async def send_command(self, envelope: Envelope) -> None:
-        """Returns once RabbitMQ confirmed the command is stored; raises if it was not."""
+        """Returns once RabbitMQ confirmed the command is stored; raises if it was not.
+
+        Either comes within the confirm timeout (`rpc_timeout`) of this call, a wait for a
+        reconnection included: the publisher holds every command to that deadline itself, with no
+        timer per command on this hot path.
+        """
         try:
             await self.publisher.publish(envelope.type, envelope.model_dump_json().encode(), envelope.event_id)
         except CommandNotStored as error:
@@ -109,12 +127,7 @@ class Broker:
                 raise ServiceUnavailable(f"{service} did not answer within {self.rpc_timeout}s") from error
         finally:
             self.pending.pop(call_id, None)
-        error = reply.get("error")
-        if error is None:
-            return reply["result"]
-        if error.get("exc_type") == ServiceError.__name__:
-            raise ServiceError(*error["exc_args"])
-        raise RuntimeError(f"{service}.{method} failed: {error.get('exc_type')}: {error.get('value')}")
+        return rpc_result(service, method, reply)
 
     async def _on_reply(self, message: AbstractIncomingMessage) -> None:
         future = self.pending.get(message.correlation_id)

@@ -19,12 +19,13 @@ from infra.settings import Settings
 log = logging.getLogger(__name__)
 
 COMMANDS = [SubmitOpinion.TYPE]
+BOOTSTRAP_KEY_ID = "admin"
 
 
 class Platform:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.db = GatewayDatabase(settings.mongo_url)
+        self.db = GatewayDatabase(settings.mongo_url, settings.data_dir)
         self.api_keys = ApiKeyStore(self.db.collection("api_keys"))
         self.divisions = DivisionStore(self.db.collection("divisions"))
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
@@ -38,8 +39,9 @@ class Platform:
         await self.idempotency.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
-            await self.api_keys.add(
-                "admin",
+            # the data outlives the process: each start makes ADMIN_API_KEY the one bootstrap key
+            await self.api_keys.put(
+                BOOTSTRAP_KEY_ID,
                 hash_key(self.settings.api_key_pepper, self.settings.admin_api_key),
                 Role.ADMIN,
                 "",

@@ -22,6 +22,7 @@ STATUS_OF = {
     ErrorCode.INVALID: 422,
     ErrorCode.CONFLICT: 409,
     ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.UNAVAILABLE: 503,
 }
 
 

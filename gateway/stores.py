@@ -27,6 +27,18 @@ class ApiKeyStore:
             upsert=True,
         )
 
+    async def put(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
+        """Stores the key under `key_id`, replacing an earlier hash and lifting a revocation."""
+        await self.keys.update_one(
+            {"_id": key_id},
+            {
+                "$set": {"key_hash": key_hash, "role": role, "scope": scope, "label": label},
+                "$unset": {"revoked_at": ""},
+                "$setOnInsert": {"created_at": datetime.now(UTC)},
+            },
+            upsert=True,
+        )
+
     async def get(self, key_id: str) -> dict | None:
         return await self.keys.find_one({"_id": key_id})
 

@@ -1,24 +1,37 @@
-"""Opening a service's own database: a real MongoDB when `MONGO_URL` is set, mongomock otherwise."""
+"""Opening a service's own database: a real MongoDB when `MONGO_URL` is set, the embedded store otherwise."""
 
 import logging
 import re
+from pathlib import Path
 
-import mongomock
 from pymongo import MongoClient
+
+from infra.embedded import EmbeddedClient
 
 log = logging.getLogger(__name__)
 
 
-def open_client(mongo_url: str | None, owner: str):
+def log_store(owner: str, mongo_url: str | None, data_dir: Path) -> None:
     if mongo_url:
-        return MongoClient(mongo_url, tz_aware=True)
-    log.warning(
-        "MONGO_URL 未设置：%s 的数据保存在内存中（mongomock），进程退出即丢失 / "
-        "MONGO_URL is not set: %s keeps its data in memory and loses it on exit",
-        owner,
-        owner,
-    )
-    return mongomock.MongoClient(tz_aware=True)
+        log.info(
+            "%s 的数据保存在 MONGO_URL 指定的 MongoDB / %s keeps its data in the MongoDB at MONGO_URL", owner, owner
+        )
+    else:
+        log.info(
+            "%s 的数据保存在嵌入式存储 %s / %s keeps its data in the embedded store under %s",
+            owner,
+            data_dir,
+            owner,
+            data_dir,
+        )
+
+
+def open_client(mongo_url: str | None, data_dir: Path, owner: str) -> MongoClient | EmbeddedClient:
+    """A write returns once a majority of the replica set has it in its journal (`w="majority", j=true`)."""
+    log_store(owner, mongo_url, data_dir)
+    if mongo_url:
+        return MongoClient(mongo_url, w="majority", journal=True, tz_aware=True)
+    return EmbeddedClient(data_dir)
 
 
 def division_prefix_filter(prefix: str) -> dict:

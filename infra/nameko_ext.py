@@ -123,7 +123,8 @@ class StoreProvider(DependencyProvider):
         self.database = database
 
     def setup(self):
-        self.client = open_client(get_settings().mongo_url, self.container.service_name)
+        settings = get_settings()
+        self.client = open_client(settings.mongo_url, settings.data_dir, self.container.service_name)
         self.store = self.store_cls(self.client[self.database])
         self.store.ensure_indexes()
 

@@ -8,26 +8,49 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import mongomock
 import pytest
 from pymongo import MongoClient
 
 from devtools import demo_data
 from devtools.broker import create_vhost, delete_vhost
+from devtools.broker_node import BrokerNode
 from devtools.launcher import SERVICES, PlatformProcesses, free_port
+from infra.embedded import EmbeddedClient, EmbeddedDatabase
 
 BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 @pytest.fixture
-def mongo_db():
-    """A fresh database: the real MongoDB at MONGO_URL when set, mongomock otherwise."""
+def mongo_db(tmp_path):
+    """A fresh database: the real MongoDB at MONGO_URL when set, the embedded store in `tmp_path` otherwise."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     url = os.environ.get("MONGO_URL")
-    client = MongoClient(url, tz_aware=True) if url else mongomock.MongoClient(tz_aware=True)
+    if not url:
+        client = EmbeddedClient(tmp_path / "data")
+        yield client[name]
+        client.close()
+        return
+    client = MongoClient(url, tz_aware=True)
     yield client[name]
     client.drop_database(name)
     client.close()
+
+
+@pytest.fixture
+def reopen():
+    """`reopen(db)` closes an embedded database's client and opens its data directory again, as a
+    restart would; the database it returns is the same one, loaded from disk."""
+    opened: list[EmbeddedClient] = []
+
+    def again(db: EmbeddedDatabase) -> EmbeddedDatabase:
+        db.client.close()
+        client = EmbeddedClient(db.client.data_dir)
+        opened.append(client)
+        return client[db.name]
+
+    yield again
+    for client in opened:
+        client.close()
 
 
 def wait_until(probe, timeout: float = 20, interval: float = 0.2):
@@ -67,7 +90,8 @@ class RunningPlatform:
 
 @pytest.fixture(scope="session")
 def platform_factory(tmp_path_factory):
-    """Starts whole platforms, each on its own RabbitMQ virtual host so none sees another's queues."""
+    """Starts whole platforms, each on its own RabbitMQ virtual host and data directory, so none sees
+    another's queues or files."""
     running: list[RunningPlatform] = []
 
     def start(label: str, services: list[str] | None = None, **env_overrides: str) -> RunningPlatform:
@@ -78,6 +102,7 @@ def platform_factory(tmp_path_factory):
         # the tests submit from one address far faster than any citizen: no rate limit unless asked
         env = {
             "AMQP_URI": amqp_uri,
+            "DATA_DIR": str(log_dir / "data"),
             "ADMIN_API_KEY": admin_key,
             "OUTBOX_SWEEP_SECONDS": "1",
             "PUBLIC_RATE_LIMIT": "0",
@@ -119,3 +144,12 @@ def restart_broker() -> None:
     subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
     subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
     subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def broker_node(request, tmp_path) -> BrokerNode:
+    """A private RabbitMQ node, started, that the test may kill and start again; stopped whatever happens."""
+    node = BrokerNode(tmp_path / "broker-node", label="test")
+    request.addfinalizer(node.stop)
+    node.start()
+    return node

@@ -73,3 +73,13 @@ def test_prod_keeps_the_gateway_available_and_dev_runs_one_of_each():
     assert all(d["spec"]["replicas"] == 1 for d in dev.values())
     dev_config = next(doc for doc in render("overlays/dev") if doc["kind"] == "ConfigMap")
     assert dev_config["data"]["ENVIRONMENT"] == "development"
+
+
+def test_dev_keeps_the_embedded_store_on_a_writable_volume():
+    rendered = render("overlays/dev")
+    data_dir = next(doc for doc in rendered if doc["kind"] == "ConfigMap")["data"]["DATA_DIR"]
+    for deployment in deployments(rendered).values():
+        pod = deployment["spec"]["template"]["spec"]
+        mounts = {mount["mountPath"]: mount["name"] for mount in pod["containers"][0]["volumeMounts"]}
+        volume = next(volume for volume in pod["volumes"] if volume["name"] == mounts[data_dir])
+        assert "emptyDir" in volume

@@ -13,8 +13,10 @@ BODY = OpinionIn(division="330481001", channel="web", content="路灯坏了")
 
 
 @pytest.fixture
-def store():
-    return IdempotencyStore(GatewayDatabase(None).collection("idempotency"))
+def store(tmp_path):
+    db = GatewayDatabase(None, tmp_path)
+    yield IdempotencyStore(db.collection("idempotency"))
+    asyncio.run(db.close())
 
 
 def test_a_second_request_while_the_first_is_in_progress_is_409(store):
