@@ -73,3 +73,10 @@ def load(base_url: str, admin_key: str) -> None:
         for path, items in [("stations", STATIONS), ("deputies", DEPUTIES), ("units", UNITS), ("routing-rules", RULES)]:
             for item in items:
                 client.post(f"/v1/admin/{path}", json=item).raise_for_status()
+
+
+def present(base_url: str) -> bool:
+    """Whether the platform still holds the set's liaison stations (a store in memory forgets them)."""
+    answer = httpx.get(f"{base_url}/v1/public/stations", params={"division": COUNTY[0]}, timeout=30)
+    answer.raise_for_status()
+    return {station["id"] for station in STATIONS} <= {station["id"] for station in answer.json()}

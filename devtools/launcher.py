@@ -1,7 +1,6 @@
 """Starts the five services and the gateway as child processes and stops them all cleanly."""
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -9,6 +8,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from devtools.supervisor import ChildSpec, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = {
@@ -40,32 +41,37 @@ def free_port_run(count: int) -> int:
 
 
 class PlatformProcesses:
+    """The platform's children. `supervised` (make run): `wait_ready` and `supervise` restart a child
+    that exited; otherwise (the tests) a child that exits stays down and `wait_ready` says so."""
+
     def __init__(
-        self, env: dict[str, str], port: int, metrics_ports: dict[str, int] | None = None, log_dir: Path | None = None
+        self,
+        env: dict[str, str],
+        port: int,
+        metrics_ports: dict[str, int] | None = None,
+        log_dir: Path | None = None,
+        supervised: bool = False,
     ):
         self.env = {**os.environ, **env}
         self.port = port
         self.metrics_ports = metrics_ports or {}
         self.log_dir = log_dir
-        self.children: dict[str, subprocess.Popen] = {}
+        self.supervised = supervised
+        self.supervisor = Supervisor(ROOT)
         self.base_url = f"http://127.0.0.1:{port}"
 
+    @property
+    def children(self) -> dict[str, subprocess.Popen]:
+        return self.supervisor.children
+
     def _spawn(self, name: str, command: list[str], extra_env: dict[str, str]) -> None:
-        output = open(self.log_dir / f"{name}.log", "ab") if self.log_dir else None
-        # a session of its own: Ctrl-C reaches only the launcher, which then stops each child once
-        self.children[name] = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**self.env, **extra_env},
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-            start_new_session=True,
-        )
+        log = self.log_dir / f"{name}.log" if self.log_dir else None
+        self.supervisor.start(name, ChildSpec(command, {**self.env, **extra_env}, log))
 
     def start_service(self, name: str) -> None:
         extra = {"METRICS_PORT": str(self.metrics_ports[name])} if name in self.metrics_ports else {}
-        nameko = str(Path(sys.executable).with_name("nameko"))
-        self._spawn(name, [nameko, "run", "--config", "config.yml", SERVICES[name]], extra)
+        command = [sys.executable, "-m", "devtools.nameko_run", "--config", "config.yml", SERVICES[name]]
+        self._spawn(name, command, extra)
 
     def start_gateway(self) -> None:
         command = [
@@ -92,9 +98,7 @@ class PlatformProcesses:
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
-            for name, child in self.children.items():
-                if child.poll() is not None:
-                    raise RuntimeError(f"{name} exited with code {child.returncode}")
+            self.supervise()
             try:
                 answer = httpx.get(f"{self.base_url}/readyz", params={"services": services}, timeout=5)
                 if answer.status_code == 200:
@@ -105,19 +109,18 @@ class PlatformProcesses:
             time.sleep(0.5)
         raise TimeoutError(f"platform not ready after {timeout}s: {last}")
 
+    def supervise(self) -> None:
+        """Supervised: restarts children that exited (`CrashLoop` when one keeps exiting); else fails."""
+        if self.supervised:
+            self.supervisor.poll()
+            return
+        for name, child in self.children.items():
+            if child.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {child.returncode}")
+
     def stop_children(self, names: list[str], timeout: float = 15) -> None:
         """SIGTERM lets nameko finish its workers and uvicorn its requests; SIGKILL after `timeout`."""
-        stopping = [self.children.pop(name) for name in names]
-        for child in stopping:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for child in stopping:
-            try:
-                child.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        self.supervisor.stop(names, timeout)
 
     def stop(self) -> None:
-        self.stop_children(list(self.children))
+        self.stop_children(self.supervisor.names())

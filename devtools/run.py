@@ -1,43 +1,94 @@
-"""`make run`: the whole platform on this machine with the embedded store; Ctrl-C stops it all."""
+"""`make run`: the whole platform on this machine, supervised; Ctrl-C stops it all.
+
+A child that dies is restarted (devtools/supervisor.py); one that keeps dying stops the platform
+with exit code 1. The admin key and the demo data are kept in DATA_DIR across runs, and the ready
+file tells scripts when the platform answers with its demo data in (devtools/run_files.py).
+"""
 
 import os
-import secrets
 import signal
 import sys
+import time
+from pathlib import Path
 
 from devtools import demo_data
-from devtools.launcher import SERVICES, PlatformProcesses
+from devtools.launcher import ROOT, SERVICES, PlatformProcesses
+from devtools.run_files import ADMIN_KEY_FILE, ReadyFile, admin_key, kept_from_earlier_run, load_demo_data_once
+from devtools.supervisor import CrashLoop, shout
+from infra.settings import get_settings
+
+
+def announce_data_dir(data_dir: Path) -> None:
+    if kept_from_earlier_run(data_dir):
+        print(
+            f"沿用上次运行保存的数据：{data_dir}（make reset-data 清空后从头开始） / "
+            f"keeping the data of an earlier run in {data_dir} (make reset-data starts afresh)",
+            flush=True,
+        )
+    else:
+        print(
+            f"数据保存在 {data_dir}，下次运行沿用（make reset-data 清空） / "
+            f"data is kept in {data_dir} for the next run (make reset-data clears it)",
+            flush=True,
+        )
+
+
+def load_demo_data(base_url: str, key: str, data_dir: Path) -> None:
+    loaded = load_demo_data_once(
+        data_dir, load=lambda: demo_data.load(base_url, key), present=lambda: demo_data.present(base_url)
+    )
+    if loaded:
+        print("演示数据已加载：海宁市 330481 / demo data loaded: 海宁市 330481", flush=True)
+    else:
+        print("演示数据沿用上次运行，未重复加载 / demo data kept from an earlier run, not loaded again", flush=True)
 
 
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
-    admin_key = os.environ.get("ADMIN_API_KEY") or "rdk_" + secrets.token_urlsafe(32)
+    data_dir = get_settings().data_dir
+    ready = ReadyFile(Path(os.environ.get("READY_FILE", ROOT / ".run" / "ready")))
+    ready.clear()
+    announce_data_dir(data_dir)
+    key = admin_key(data_dir, os.environ.get("ADMIN_API_KEY"))
     metrics_base = int(os.environ.get("METRICS_BASE_PORT", "9101"))
     metrics_ports = {name: metrics_base + offset for offset, name in enumerate(SERVICES)}
-    platform = PlatformProcesses({"ADMIN_API_KEY": admin_key}, port, metrics_ports)
+    platform = PlatformProcesses({"ADMIN_API_KEY": key}, port, metrics_ports, supervised=True)
     # explicit handlers: a shell may start us with SIGINT ignored, and Ctrl-C must still stop all
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    status = 0
     try:
         platform.start()
         platform.wait_ready()
         if os.environ.get("DEMO_DATA", "1") != "0":
-            demo_data.load(platform.base_url, admin_key)
-            print("演示数据已加载：海宁市 330481 / demo data loaded: 海宁市 330481", flush=True)
+            load_demo_data(platform.base_url, key, data_dir)
+        key_origin = "ADMIN_API_KEY" if os.environ.get("ADMIN_API_KEY") else data_dir / ADMIN_KEY_FILE
         print(
             f"\n平台已启动 / platform ready: {platform.base_url}  (docs: {platform.base_url}/docs)\n"
-            f"管理员 API 密钥 / admin API key: {admin_key}\n"
+            f"管理员 API 密钥 / admin API key: {key}  ({key_origin})\n"
             f"服务指标 / service metrics: ports {metrics_base}-{metrics_base + 4}\n"
-            "按 Ctrl-C 停止 / Ctrl-C stops everything\n",
+            "意外退出的进程会自动重启 / a part that exits unexpectedly is restarted\n"
+            "按 Ctrl-C 停止 / Ctrl-C stops everything",
             flush=True,
         )
-        signal.pause()
+        ready.write(platform.base_url, os.getpid())
+        print(f"就绪文件已写入 {ready.path} / ready: wrote {ready.path} (url, pid)\n", flush=True)
+        while True:
+            platform.supervise()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
+    except CrashLoop as error:
+        shout(str(error))
+        status = 1
     finally:
+        # the children have sessions of their own: an impatient second Ctrl-C must not leave them running
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        ready.remove(os.getpid())
         platform.stop()
         print("平台已停止 / platform stopped", flush=True)
-    return 0
+    return status
 
 
 if __name__ == "__main__":
