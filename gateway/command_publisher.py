@@ -8,6 +8,11 @@ of the event loop goes out in one write, and confirms settle their futures strai
 `data_received`. It speaks only what a publisher needs: the handshake, one channel in confirm mode,
 acks, nacks, returns of unroutable `mandatory` messages, heartbeats, the broker's flow control
 (`connection.blocked`) and reconnection. Declarations and RPC stay on aio-pika.
+
+Every command settles: confirmed, refused, or failed by its deadline (the confirm timeout, counted
+from the publish call, a wait for a reconnection included) or with its connection. A connection
+that fails, by the broker's Close or by the loss of its transport, fails everything still waiting
+or unwritten and refuses new commands at once; the publisher hands out only its replacement.
 """
 
 import asyncio
@@ -80,11 +85,10 @@ class Pending(NamedTuple):
 class AmqpConnection(asyncio.Protocol):
     """One AMQP connection with one channel in confirm mode; `ready` resolves once it may publish."""
 
-    def __init__(self, address: BrokerAddress, confirm_timeout: float, name: str, on_lost=None):
+    def __init__(self, address: BrokerAddress, name: str, on_failed=None):
         self.address = address
-        self.confirm_timeout = confirm_timeout
         self.name = name
-        self.on_lost = on_lost
+        self.on_failed = on_failed  # called once, with this connection, when it fails or ends
         self.loop = asyncio.get_running_loop()
         self.ready = self.loop.create_future()
         self.closed = self.loop.create_future()
@@ -111,14 +115,22 @@ class AmqpConnection(asyncio.Protocol):
 
     # -- publishing --------------------------------------------------------------------------
 
-    def publish(self, publish_frame: bytes, routing_key: str, body: bytes, message_id: str) -> asyncio.Future:
-        """Queues the frames for this turn's write; the future settles on the broker's confirm."""
+    def publish(
+        self, publish_frame: bytes, routing_key: str, body: bytes, message_id: str, deadline: float
+    ) -> asyncio.Future:
+        """Queues the frames for this turn's write; the future settles on the broker's confirm.
+
+        Without a confirm by `deadline` (loop time) it fails as a timeout. A connection that has
+        failed refuses at once: nothing would ever settle the future.
+        """
+        if self.failure is not None:
+            FAILURES.labels(self.failure.reason).inc()
+            raise CommandNotStored(self.failure.reason, str(self.failure))
         if self.blocked is not None:
             FAILURES.labels("blocked").inc()
             raise CommandNotStored("blocked", f"the broker is refusing publishes for now: {self.blocked}")
         self.delivery_tag += 1
         future = self.loop.create_future()
-        deadline = self.loop.time() + self.confirm_timeout
         self.unconfirmed[self.delivery_tag] = Pending(future, message_id, routing_key, deadline)
         properties = commands.Basic.Properties(
             content_type="application/json",
@@ -137,9 +149,12 @@ class AmqpConnection(asyncio.Protocol):
 
     def _flush(self) -> None:
         self.flush_scheduled = False
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(b"".join(self.outgoing))
-            self.sent_since_tick = True
+        if self.transport.is_closing():
+            # the frames cannot go out any more, so their commands fail now, not at connection_lost
+            self._fail(CommandNotStored("connection_lost", "the connection to the broker is closing"))
+            return
+        self.transport.write(b"".join(self.outgoing))
+        self.sent_since_tick = True
         self.outgoing.clear()
 
     def _send(self, method, channel: int = 0) -> None:
@@ -188,6 +203,7 @@ class AmqpConnection(asyncio.Protocol):
                 self._send(commands.Confirm.Select(), CHANNEL)
             case commands.Confirm.SelectOk():
                 self.watchdog = self.loop.create_task(self._watch())
+                self.watchdog.add_done_callback(self._on_watchdog_done)
                 self.ready.set_result(None)
             case commands.Connection.Blocked():
                 self.blocked = value.reason or "resource alarm"
@@ -263,16 +279,13 @@ class AmqpConnection(asyncio.Protocol):
         while True:
             await asyncio.sleep(1)
             now = self.loop.time()
-            while self.unconfirmed:  # in publishing order, so deadlines only grow
-                tag, pending = next(iter(self.unconfirmed.items()))
-                if pending.deadline > now:
-                    break
-                del self.unconfirmed[tag]
+            # a deadline counts from the publish call, so a command that waited for this connection
+            # may expire before one published ahead of it: every one is looked at
+            for tag in [tag for tag, pending in self.unconfirmed.items() if pending.deadline <= now]:
+                pending = self.unconfirmed.pop(tag)
                 if not pending.future.done():
                     FAILURES.labels("timeout").inc()
-                    pending.future.set_exception(
-                        CommandNotStored("timeout", f"no confirm within {self.confirm_timeout:g}s")
-                    )
+                    pending.future.set_exception(CommandNotStored("timeout", "no confirm from the broker in time"))
             if not self.heartbeat:
                 continue
             if not self.sent_since_tick and not self.transport.is_closing():
@@ -284,28 +297,40 @@ class AmqpConnection(asyncio.Protocol):
                 self.transport.abort()
                 return
 
+    def _on_watchdog_done(self, watchdog: asyncio.Task) -> None:
+        """No deadline is kept without the watchdog: if it ever crashes, the connection ends with it."""
+        if not watchdog.cancelled() and watchdog.exception() is not None:
+            log.error("命令连接看门狗异常 / the command connection's watchdog failed", exc_info=watchdog.exception())
+            self.transport.abort()
+
     def connection_lost(self, error: Exception | None) -> None:
         self._fail(CommandNotStored("connection_lost", "the connection to the broker was lost"))
         if self.watchdog is not None:
             self.watchdog.cancel()
         if not self.closed.done():
             self.closed.set_result(None)
-        if self.on_lost is not None:
-            self.on_lost(self)
 
     def _fail(self, failure: CommandNotStored) -> None:
-        """Fails the handshake or every command still waiting; the connection is done for."""
-        if self.failure is not None:
-            return
-        self.failure = failure
-        if not self.ready.done():
-            self.ready.set_exception(failure)
-            self.ready.exception()  # seen here, so asyncio does not log it as never retrieved
+        """Fails the handshake, every command still waiting and every frame not yet written.
+
+        The connection is done for: the first failure is kept as the reason, `publish` refuses from
+        now on and `on_failed` is told once. A later call (the broker's Close, then connection_lost,
+        or a dead transport at flush time) settles whatever is still waiting, whatever the order.
+        """
+        first = self.failure is None
+        if first:
+            self.failure = failure
+            if not self.ready.done():
+                self.ready.set_exception(failure)
+                self.ready.exception()  # seen here, so asyncio does not log it as never retrieved
+        self.outgoing.clear()  # unwritten frames belong to the commands failed below
         for pending in self.unconfirmed.values():
             if not pending.future.done():
-                FAILURES.labels(failure.reason).inc()
-                pending.future.set_exception(failure)
+                FAILURES.labels(self.failure.reason).inc()
+                pending.future.set_exception(CommandNotStored(self.failure.reason, str(self.failure)))
         self.unconfirmed.clear()
+        if first and self.on_failed is not None:
+            self.on_failed(self)
 
     async def close(self) -> None:
         if self.transport is None or self.transport.is_closing():
@@ -322,7 +347,11 @@ def _reply(close: commands.Channel.Close | commands.Connection.Close) -> str:
 
 
 class CommandPublisher:
-    """Publishes to one exchange with confirms, reconnecting in the background when the link drops."""
+    """Publishes to one exchange with confirms, reconnecting in the background when the link drops.
+
+    `connected` is set exactly while `connection` may publish: it is cleared in the same step that
+    fails the connection, so a failed connection is never handed out again.
+    """
 
     def __init__(self, amqp_uri: str, exchange: str, confirm_timeout: float, name: str = "gateway commands"):
         self.address = BrokerAddress.parse(amqp_uri)
@@ -340,15 +369,22 @@ class CommandPublisher:
         self._use(await self._connect())
 
     async def publish(self, routing_key: str, body: bytes, message_id: str) -> None:
-        """Returns once the broker has confirmed the message; raises CommandNotStored otherwise."""
+        """Returns once the broker has confirmed the message; raises CommandNotStored otherwise.
+
+        Either happens within `confirm_timeout` of the call, a wait for a reconnection included
+        (the watchdog's one-second tick may add up to a second).
+        """
         connection = self.connection
-        if connection is None or not connection.is_open:
-            connection = await self._wait_for_connection()
+        if connection is not None and connection.is_open:
+            deadline = connection.loop.time() + self.confirm_timeout
+        else:
+            deadline = asyncio.get_running_loop().time() + self.confirm_timeout
+            connection = await self._wait_for_connection(deadline)
         publish_frame = self.publish_frames.get(routing_key)
         if publish_frame is None:
             method = commands.Basic.Publish(exchange=self.exchange, routing_key=routing_key, mandatory=True)
             publish_frame = self.publish_frames[routing_key] = frame.marshal(method, CHANNEL)
-        await connection.publish(publish_frame, routing_key, body, message_id)
+        await connection.publish(publish_frame, routing_key, body, message_id, deadline)
 
     async def close(self) -> None:
         self.stopping = True
@@ -362,7 +398,7 @@ class CommandPublisher:
         context = ssl.create_default_context() if self.address.tls else None
 
         def protocol() -> AmqpConnection:
-            return AmqpConnection(self.address, self.confirm_timeout, self.name, self._on_lost)
+            return AmqpConnection(self.address, self.name, self._on_failed)
 
         _, connection = await asyncio.wait_for(
             loop.create_connection(protocol, self.address.host, self.address.port, ssl=context), HANDSHAKE_TIMEOUT
@@ -372,16 +408,20 @@ class CommandPublisher:
         except BaseException:
             connection.transport.abort()
             raise
+        if connection.failure is not None:  # failed between its handshake and this task resuming
+            raise connection.failure
         return connection
 
     def _use(self, connection: AmqpConnection) -> None:
         self.connection = connection
         self.connected.set()
 
-    def _on_lost(self, connection: AmqpConnection) -> None:
-        if connection is not self.connection or self.stopping:
+    def _on_failed(self, connection: AmqpConnection) -> None:
+        if connection is not self.connection:
             return
         self.connected.clear()
+        if self.stopping:
+            return
         log.warning("与 RabbitMQ 的命令连接中断，正在重连 / command connection lost: %s", connection.failure)
         self.reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
 
@@ -397,9 +437,15 @@ class CommandPublisher:
             self._use(connection)
             return
 
-    async def _wait_for_connection(self) -> AmqpConnection:
+    async def _wait_for_connection(self, deadline: float) -> AmqpConnection:
+        """An open connection within RECONNECT_GRACE and before `deadline`, or CommandNotStored."""
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.wait_for(self.connected.wait(), RECONNECT_GRACE)
+            async with asyncio.timeout_at(min(deadline, loop.time() + RECONNECT_GRACE)):
+                # a connection can fail between `connected` being set and this task resuming; its
+                # failure clears `connected` again, so the next wait really waits
+                while self.connection is None or not self.connection.is_open:
+                    await self.connected.wait()
         except TimeoutError:
             FAILURES.labels("not_connected").inc()
             raise CommandNotStored("not_connected", "not connected to the broker") from None

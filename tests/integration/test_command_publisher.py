@@ -1,7 +1,9 @@
 """The gateway's command publisher against the real RabbitMQ: confirmed, returned, refused, reconnected."""
 
 import asyncio
+import itertools
 import json
+import random
 import subprocess
 from urllib.parse import urlsplit, urlunsplit
 
@@ -10,6 +12,7 @@ from kombu import Connection
 
 from devtools.broker import create_vhost, delete_vhost
 from gateway.command_publisher import CommandNotStored, CommandPublisher
+from tests.broker_connections import close_connection, named_connections
 from tests.conftest import BROKER_URI, wait_until
 
 EXCHANGE = "test-commands"
@@ -154,3 +157,62 @@ def test_heartbeats_keep_an_idle_connection_open(vhost_uri):
     heartbeat, same_connection = asyncio.run(idle())
     assert heartbeat == 1 and same_connection
     assert wait_until(lambda: [message_id for message_id, _, _ in stored(uri)]) == ["after-idle"]
+
+
+def test_every_command_settles_while_the_connection_is_closed_again_and_again_mid_burst(vhost_uri):
+    """A hundred concurrent senders keep publishing while an operator closes the publisher's connection
+    three times: each command is confirmed or refused in time, none hangs, and every confirmed one is
+    in the queue."""
+    vhost, uri = vhost_uri
+    name = "burst publisher"
+
+    async def scenario():
+        publisher = CommandPublisher(uri, EXCHANGE, confirm_timeout=5, name=name)
+        await publisher.start()
+        outcomes: dict[str, str] = {}
+        numbers = itertools.count()
+        closing_done = asyncio.Event()
+
+        async def sender() -> None:
+            while not closing_done.is_set():
+                message_id = f"id-{next(numbers)}"
+                try:
+                    # far beyond the deadline (5 s plus the watchdog's tick): only a hang ends here
+                    await asyncio.wait_for(publisher.publish("opinion.submit", body(0), message_id), 30)
+                    outcomes[message_id] = "confirmed"
+                except CommandNotStored as error:
+                    outcomes[message_id] = error.reason
+                except TimeoutError:
+                    outcomes[message_id] = "hung"
+                await asyncio.sleep(random.uniform(0, 0.4))  # spread out, so some are always in flight
+
+        async def close_three_times() -> list:
+            failures = []
+            for _ in range(3):
+                await asyncio.sleep(0.5)  # commands go out on this connection first
+                connection = publisher.connection
+                [pid] = await asyncio.to_thread(named_connections, vhost, name)
+                await asyncio.to_thread(close_connection, pid, "test: closed mid-burst")
+                await asyncio.wait_for(connection.closed, 10)
+                failures.append(connection.failure)
+                async with asyncio.timeout(30):
+                    while publisher.connection is connection or not publisher.connection.is_open:
+                        await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # and some on the last one
+            closing_done.set()
+            return failures
+
+        senders = [asyncio.create_task(sender()) for _ in range(100)]
+        failures = await close_three_times()
+        await asyncio.gather(*senders)
+        await publisher.close()
+        return outcomes, next(numbers), failures
+
+    outcomes, sent, failures = asyncio.run(scenario())
+    assert len(outcomes) == sent  # every command settled
+    assert "hung" not in outcomes.values()
+    assert [failure.reason for failure in failures] == ["closed_by_broker"] * 3
+    assert all("closed mid-burst" in str(failure) for failure in failures)
+    confirmed = {message_id for message_id, outcome in outcomes.items() if outcome == "confirmed"}
+    stored_ids = {message_id for message_id, _, _ in stored(uri)}
+    assert confirmed and confirmed <= stored_ids

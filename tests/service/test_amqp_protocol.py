@@ -1,7 +1,9 @@
 """The command publisher's AMQP session, driven frame by frame through a transport that records writes.
 
 What the real broker rarely does on request (nacks, flow control, a confirm that never comes) is
-shown here; tests/integration/test_command_publisher.py shows the rest against RabbitMQ itself.
+shown here, and so are the races of a connection that ends (a command published between the
+broker's Close and the loss, frames still queued) and the publisher's handover to a new connection;
+tests/integration/test_command_publisher.py shows the rest against RabbitMQ itself.
 """
 
 import asyncio
@@ -9,14 +11,18 @@ import asyncio
 import pytest
 from pamqp import commands, frame, header
 from pamqp.body import ContentBody
+from prometheus_client import REGISTRY
 
-from gateway.command_publisher import AmqpConnection, BrokerAddress, CommandNotStored
+from gateway import command_publisher
+from gateway.command_publisher import AmqpConnection, BrokerAddress, CommandNotStored, CommandPublisher
 
 ADDRESS = BrokerAddress.parse("amqp://citizen:s%40fe@broker.example:5673/county%2F330481?heartbeat=30")
 PUBLISH = frame.marshal(commands.Basic.Publish(exchange="commands", routing_key="opinion.submit", mandatory=True), 1)
 
 
 class RecordingTransport(asyncio.Transport):
+    """Records writes; like asyncio's own transports, reports the loss one loop turn after close()."""
+
     def __init__(self, protocol: AmqpConnection):
         super().__init__()
         self.protocol = protocol
@@ -32,7 +38,7 @@ class RecordingTransport(asyncio.Transport):
     def close(self) -> None:
         if not self.closing:
             self.closing = True
-            self.protocol.connection_lost(None)
+            asyncio.get_running_loop().call_soon(self.protocol.connection_lost, None)
 
     abort = close
 
@@ -53,8 +59,8 @@ def receive(connection: AmqpConnection, *values, channel: int = 1, byte_by_byte:
         connection.data_received(chunk)
 
 
-def open_connection(confirm_timeout: float = 10, address: BrokerAddress = ADDRESS) -> tuple:
-    connection = AmqpConnection(address, confirm_timeout, "test")
+def open_connection(address: BrokerAddress = ADDRESS, on_failed=None) -> tuple:
+    connection = AmqpConnection(address, "test", on_failed)
     transport = RecordingTransport(connection)
     connection.connection_made(transport)
     assert transport.frames()[0].name == "ProtocolHeader"
@@ -65,8 +71,8 @@ def open_connection(confirm_timeout: float = 10, address: BrokerAddress = ADDRES
     return connection, transport
 
 
-def publish(connection: AmqpConnection, message_id: str, body: bytes = b'{"x": 1}') -> asyncio.Future:
-    return connection.publish(PUBLISH, "opinion.submit", body, message_id)
+def publish(connection: AmqpConnection, message_id: str, body: bytes = b'{"x": 1}', timeout: float = 10):
+    return connection.publish(PUBLISH, "opinion.submit", body, message_id, connection.loop.time() + timeout)
 
 
 def test_the_uri_is_read_as_aio_pika_reads_it():
@@ -80,7 +86,7 @@ def test_the_uri_is_read_as_aio_pika_reads_it():
 
 def test_the_handshake_logs_in_negotiates_and_selects_confirms():
     async def handshake():
-        connection = AmqpConnection(ADDRESS, 10, "gateway commands")
+        connection = AmqpConnection(ADDRESS, "gateway commands")
         transport = RecordingTransport(connection)
         connection.connection_made(transport)
         sent = [transport.frames()]
@@ -220,8 +226,8 @@ def test_a_channel_error_fails_waiting_commands_and_closes_the_connection_cleanl
 
 def test_a_command_not_confirmed_in_time_fails_with_a_timeout():
     async def scenario():
-        connection, _ = open_connection(confirm_timeout=0.5)
-        waiting = publish(connection, "m1")
+        connection, _ = open_connection()
+        waiting = publish(connection, "m1", timeout=0.5)
         with pytest.raises(CommandNotStored) as failed:
             await asyncio.wait_for(waiting, 5)
         return failed.value, connection.unconfirmed
@@ -232,7 +238,7 @@ def test_a_command_not_confirmed_in_time_fails_with_a_timeout():
 
 def test_a_login_the_broker_refuses_fails_the_handshake_with_its_reason():
     async def scenario():
-        connection = AmqpConnection(ADDRESS, 10, "test")
+        connection = AmqpConnection(ADDRESS, "test")
         connection.connection_made(RecordingTransport(connection))
         receive(connection, commands.Connection.Start(mechanisms="PLAIN"))
         refusal = "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN"
@@ -242,3 +248,196 @@ def test_a_login_the_broker_refuses_fails_the_handshake_with_its_reason():
         return failed.value
 
     assert "403 ACCESS_REFUSED" in str(asyncio.run(scenario()))
+
+
+def test_a_command_expires_at_its_own_deadline_even_behind_one_with_a_later_deadline():
+    """A command that waited for a reconnection goes out after newer ones but keeps its earlier deadline."""
+
+    async def scenario():
+        connection, _ = open_connection()
+        patient, hurried = publish(connection, "patient", timeout=30), publish(connection, "hurried", timeout=0.5)
+        with pytest.raises(CommandNotStored) as failed:
+            await asyncio.wait_for(hurried, 5)
+        return failed.value, patient.done(), list(connection.unconfirmed)
+
+    failure, patient_done, unconfirmed = asyncio.run(scenario())
+    assert failure.reason == "timeout"
+    assert not patient_done and unconfirmed == [1]
+
+
+def failures(reason: str) -> float:
+    return REGISTRY.get_sample_value("command_publish_failures_total", {"reason": reason}) or 0.0
+
+
+def test_after_the_broker_closes_the_channel_a_command_is_refused_at_once():
+    async def scenario():
+        connection, transport = open_connection()
+        receive(connection, commands.Channel.Close(406, "PRECONDITION_FAILED - gone", class_id=60, method_id=40))
+        with pytest.raises(CommandNotStored) as refused:
+            publish(connection, "late")
+        return refused.value, connection.unconfirmed, transport.closing
+
+    refused, unconfirmed, transport_closing = asyncio.run(scenario())
+    assert refused.reason == "closed_by_broker" and "406 PRECONDITION_FAILED" in str(refused)
+    assert unconfirmed == {}
+    assert not transport_closing  # still waiting for Connection.CloseOk: the refusal did not wait for the end
+
+
+def test_after_the_broker_closes_the_connection_a_command_is_refused_before_the_loss_is_reported():
+    async def scenario():
+        connection, _ = open_connection()
+        receive(connection, commands.Connection.Close(320, "CONNECTION_FORCED - closed by an operator", 0, 0))
+        lost_yet = connection.closed.done()
+        with pytest.raises(CommandNotStored) as refused:
+            publish(connection, "late")
+        await asyncio.wait_for(connection.closed, 5)
+        return lost_yet, refused.value
+
+    lost_yet, refused = asyncio.run(scenario())
+    assert not lost_yet
+    assert refused.reason == "closed_by_broker" and "CONNECTION_FORCED" in str(refused)
+
+
+def test_every_command_settles_once_when_the_connection_ends_after_the_broker_closed_the_channel():
+    async def scenario():
+        told = []
+        connection, _ = open_connection(on_failed=told.append)
+        before = failures("closed_by_broker")
+        waiting = [publish(connection, f"m{i}") for i in range(3)]
+        await asyncio.sleep(0)
+        receive(connection, commands.Channel.Close(404, "NOT_FOUND - no exchange 'commands'", 60, 40))
+        refused = []
+        for message_id in ("late-1", "late-2"):  # between the broker's Close and the loss, as a request could
+            try:
+                waiting.append(publish(connection, message_id))
+            except CommandNotStored as error:
+                refused.append(error)
+        receive(connection, commands.Connection.CloseOk())
+        await asyncio.wait_for(connection.closed, 5)
+        outcomes = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 5)
+        return outcomes, refused, failures("closed_by_broker") - before, told, connection
+
+    outcomes, refused, counted, told, connection = asyncio.run(scenario())
+    assert len(outcomes) == 3 and all(isinstance(o, CommandNotStored) for o in outcomes)
+    assert {o.reason for o in outcomes} == {"closed_by_broker"}
+    assert [error.reason for error in refused] == ["closed_by_broker"] * 2
+    assert counted == 5  # every command once, none twice when connection_lost follows
+    assert told == [connection] and connection.unconfirmed == {}
+
+
+def test_frames_not_yet_written_when_the_broker_closes_the_channel_are_dropped_with_their_commands():
+    async def scenario():
+        connection, transport = open_connection()
+        queued = publish(connection, "queued")  # its frames wait for the end of this loop turn
+        receive(connection, commands.Channel.Close(404, "NOT_FOUND - no exchange 'commands'", 60, 40))
+        await asyncio.sleep(0)
+        with pytest.raises(CommandNotStored) as failed:
+            await asyncio.wait_for(queued, 5)
+        return failed.value, transport.frames()
+
+    failure, written = asyncio.run(scenario())
+    assert failure.reason == "closed_by_broker"
+    assert [value.name for value in written] == ["Channel.CloseOk", "Connection.Close"]
+
+
+def test_frames_queued_on_a_transport_already_closing_fail_at_once():
+    """A closing transport reports its loss only once its buffer drained or TLS shut down: maybe never."""
+
+    async def scenario():
+        connection, transport = open_connection()
+        transport.closing = True  # closing, the loss not reported yet
+        queued = [publish(connection, "m1"), publish(connection, "m2")]
+        await asyncio.sleep(0)
+        outcomes = [future.exception() if future.done() else None for future in queued]
+        return outcomes, bytes(transport.written), connection.closed.done()
+
+    outcomes, written, lost = asyncio.run(scenario())
+    assert [outcome.reason for outcome in outcomes] == ["connection_lost"] * 2
+    assert written == b"" and not lost
+
+
+class BreakingTransport(RecordingTransport):
+    broken = False
+
+    def write(self, data: bytes) -> None:
+        if self.broken:
+            raise RuntimeError("unable to perform operation on a closed transport")
+        super().write(data)
+
+
+def test_a_watchdog_that_crashes_ends_the_connection_so_no_command_waits_forever():
+    async def scenario():
+        connection = AmqpConnection(ADDRESS, "test")
+        transport = BreakingTransport(connection)
+        connection.connection_made(transport)
+        receive(connection, commands.Connection.Start(mechanisms="PLAIN"))
+        receive(connection, commands.Connection.Tune(channel_max=2047, frame_max=4096, heartbeat=1))
+        receive(connection, commands.Connection.OpenOk(), commands.Channel.OpenOk(), commands.Confirm.SelectOk())
+        waiting = publish(connection, "m1", timeout=60)
+        await asyncio.sleep(0)
+        transport.broken = True  # its next heartbeat raises inside the watchdog
+        with pytest.raises(CommandNotStored) as failed:
+            await asyncio.wait_for(waiting, 10)
+        return failed.value, transport.closing
+
+    failure, closing = asyncio.run(scenario())
+    assert failure.reason == "connection_lost" and closing
+
+
+def publisher_over(*connections: AmqpConnection, confirm_timeout: float = 10) -> CommandPublisher:
+    """A CommandPublisher whose (re)connections are the given fakes, in order; then the broker is unreachable."""
+    publisher = CommandPublisher("amqp://guest:guest@broker.example/", "commands", confirm_timeout=confirm_timeout)
+    prepared = list(connections)
+
+    async def connect() -> AmqpConnection:
+        if not prepared:
+            raise OSError("broker.example is unreachable")
+        connection = prepared.pop(0)
+        connection.on_failed = publisher._on_failed
+        return connection
+
+    publisher._connect = connect
+    return publisher
+
+
+def test_the_publisher_never_hands_out_a_failed_connection_and_waits_for_its_replacement():
+    async def scenario():
+        (first, first_transport), (second, second_transport) = open_connection(), open_connection()
+        publisher = publisher_over(first, second)
+        await publisher.start()
+        receive(first, commands.Channel.Close(404, "NOT_FOUND - no exchange 'commands'", 60, 40))
+        sending = asyncio.ensure_future(publisher.publish("opinion.submit", b'{"x": 1}', "m1"))
+        async with asyncio.timeout(5):
+            while not second_transport.written:  # the reconnection comes after its first back-off
+                await asyncio.sleep(0.05)
+        receive(second, commands.Basic.Ack(delivery_tag=1))
+        await asyncio.wait_for(sending, 5)
+        receive(first, commands.Connection.CloseOk())
+        await publisher.close()
+        return first_transport.frames(), second_transport.frames(), publisher.connection is second
+
+    on_first, on_second, replaced = asyncio.run(scenario())
+    assert [value.name for value in on_first] == ["Channel.CloseOk", "Connection.Close"]
+    assert [value.name for value in on_second][:3] == ["Basic.Publish", "ContentHeader", "ContentBody"]
+    assert replaced
+
+
+def test_without_a_replacement_the_publisher_refuses_by_the_commands_deadline(monkeypatch):
+    monkeypatch.setattr(command_publisher, "RECONNECT_GRACE", 60)  # so only the command's deadline can end the wait
+
+    async def scenario():
+        first, first_transport = open_connection()
+        publisher = publisher_over(first, confirm_timeout=0.5)
+        await publisher.start()
+        receive(first, commands.Connection.Close(320, "CONNECTION_FORCED - closed by an operator", 0, 0))
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(CommandNotStored) as refused:
+            await asyncio.wait_for(publisher.publish("opinion.submit", b'{"x": 1}', "m1"), 30)
+        waited = asyncio.get_running_loop().time() - started
+        await publisher.close()
+        return refused.value, waited, first_transport.frames()
+
+    refused, waited, on_first = asyncio.run(scenario())
+    assert refused.reason == "not_connected"
+    assert waited >= 0.4  # it waited for a replacement rather than using the failed connection
+    assert [value.name for value in on_first] == ["Connection.CloseOk"]
