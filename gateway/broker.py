@@ -113,7 +113,7 @@ class Broker:
         if error is None:
             return reply["result"]
         if error.get("exc_type") == ServiceError.__name__:
-            raise ServiceError(*error["exc_args"])
+            raise ServiceError.from_args(*error["exc_args"])
         raise RuntimeError(f"{service}.{method} failed: {error.get('exc_type')}: {error.get('value')}")
 
     async def _on_reply(self, message: AbstractIncomingMessage) -> None:

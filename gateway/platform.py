@@ -1,14 +1,12 @@
 """What the gateway holds for its lifetime: settings, its stores, the broker, the PII cipher."""
 
 import logging
-from typing import Annotated
 
-from fastapi import Depends, Request
-
-from contracts.events import SubmitOpinion
+from contracts.intake import SubmitOpinion
 from contracts.vocabulary import Role
 from gateway.auth import hash_key
 from gateway.broker import Broker
+from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
@@ -29,6 +27,10 @@ class Platform:
         self.divisions = DivisionStore(self.db.collection("divisions"))
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
+        self.intake = IntakeClient(self.broker)
+        self.routing = RoutingClient(self.broker)
+        self.supervision = SupervisionClient(self.broker)
+        self.notify = NotifyClient(self.broker)
         self.cipher = PiiCipher(settings.pii_keys)
         limit = parse_limit(settings.public_rate_limit)
         self.public_limiter = RateLimiter(*limit) if limit else None
@@ -51,10 +53,3 @@ class Platform:
     async def close(self) -> None:
         await self.broker.close()
         await self.db.close()
-
-
-async def get_platform(request: Request) -> Platform:
-    return request.app.state.platform
-
-
-PlatformDep = Annotated[Platform, Depends(get_platform)]

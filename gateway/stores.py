@@ -11,7 +11,7 @@ class ApiKeyStore:
     async def ensure_indexes(self) -> None:
         await self.keys.create_index("key_hash", unique=True)
 
-    async def add(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
+    async def add(self, key_id: str, key_hash: str, role: str, scope: str, label: str, unit: str | None = None) -> None:
         await self.keys.update_one(
             {"key_hash": key_hash},
             {
@@ -21,6 +21,7 @@ class ApiKeyStore:
                     "role": role,
                     "scope": scope,
                     "label": label,
+                    "unit": unit,
                     "created_at": datetime.now(UTC),
                 }
             },

@@ -9,12 +9,17 @@ from infra.clock import local_today
 from services.routing.calendar import WorkingCalendar
 from services.routing.service import RoutingService
 from services.routing.store import RoutingStore
-from tests.factories import opinion_received
+from tests.factories import Publications, opinion_received
 
 
 @pytest.fixture
-def routing(mongo_db):
-    store = RoutingStore(mongo_db)
+def published():
+    return Publications()
+
+
+@pytest.fixture
+def routing(mongo_db, published):
+    store = RoutingStore(mongo_db, published)
     store.ensure_indexes()
     service = worker_factory(RoutingService, store=store)
     service.register_unit({"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"})
@@ -22,22 +27,26 @@ def routing(mongo_db):
     return service
 
 
-def test_received_opinion_becomes_an_assigned_case_and_one_event(routing):
+def test_received_opinion_becomes_an_assigned_case_and_one_event(routing, published):
     wire = opinion_received().envelope("330481001", "corr-9").wire()
     routing.on_opinion_received(wire)
     routing.on_opinion_received(wire)
 
-    events = [Envelope.model_validate(call.args[1]) for call in routing.dispatch.call_args_list]
+    events = [Envelope.model_validate(wire) for wire in published.wires]
     assert [e.type for e in events] == ["case.assigned"]
     assert events[0].correlation_id == "corr-9" and events[0].payload["lead_unit"]["id"] == "hn-transport"
-    cases = routing.list_cases("330481")
+    cases = routing.list_cases("330481")["items"]
     assert [(c["case_id"], c["status"]) for c in cases] == [("7K3P-9XTA-2MQD", "assigned")]
 
 
 def test_cases_are_listed_by_division_prefix(routing):
     routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
-    assert routing.list_cases("330481001") and routing.list_cases("330481") and not routing.list_cases("330482")
-    assert routing.list_cases(".*") == []  # the prefix is matched literally, never as a pattern
+
+    def cases(prefix):
+        return routing.list_cases(prefix)["items"]
+
+    assert cases("330481001") and cases("330481") and not cases("330482")
+    assert cases(".*") == []  # the prefix is matched literally, never as a pattern
 
 
 def test_rules_must_name_known_units(routing):
@@ -61,7 +70,7 @@ def test_a_county_day_off_moves_the_deadline(routing):
     )
 
     routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
-    (case,) = routing.list_cases("330481")
+    (case,) = routing.list_cases("330481")["items"]
     expected = WorkingCalendar({first_working_day: False}).add_working_days(today, 15)
     assert case["due_date"] == expected.due_date.isoformat() != normal.due_date.isoformat()
 

@@ -4,12 +4,13 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.envelope import Envelope
-from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion, UnitRef
+from contracts.intake import OpinionReceived, SubmitOpinion
+from contracts.routing import CaseAssigned, UnitRef
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.domain import receive
+from services.intake.opinion import receive
 from services.routing.calendar import WorkingCalendar
-from services.routing.domain import open_case
+from services.routing.case import open_case
 from services.routing.rules import Rule
 from tests.factories import NOW, submit_opinion
 
@@ -33,7 +34,7 @@ def test_intake_event_is_what_routing_consumes():
 def test_routing_event_is_what_intake_supervision_and_notify_consume():
     _, received = receive(submit_opinion())
     units = {"u": UnitRef(id="u", name="单位")}
-    assigned = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).assigned
+    (assigned,) = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).events
     wire = over_the_wire(assigned.envelope("330481001", "c"))
     assert CaseAssigned.from_envelope(wire) == assigned
 
