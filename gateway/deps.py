@@ -11,11 +11,12 @@ from fastapi import Depends, Query, Request
 
 from contracts.actor import Actor
 from contracts.vocabulary import DIVISION_CODE, Role
+from gateway.api_keys import ApiKeyStore
 from gateway.auth import current_principal, require_scope
 from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
 from gateway.platform import Platform
 from gateway.problems import Problem
-from gateway.stores import ApiKeyStore, DivisionStore
+from gateway.stores import DivisionStore
 
 Principal = Annotated[Actor, Depends(current_principal)]
 

@@ -3,14 +3,13 @@
 import logging
 
 from contracts.intake import SubmitOpinion
-from contracts.vocabulary import Role
-from gateway.auth import hash_key
+from gateway.api_keys import ApiKeyStore
 from gateway.broker import Broker
 from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
-from gateway.stores import ApiKeyStore, DivisionStore
+from gateway.stores import DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
 
@@ -23,7 +22,7 @@ class Platform:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.db = GatewayDatabase(settings.mongo_url)
-        self.api_keys = ApiKeyStore(self.db.collection("api_keys"))
+        self.api_keys = ApiKeyStore(self.db.collection("api_keys"), settings.api_key_pepper)
         self.divisions = DivisionStore(self.db.collection("divisions"))
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
@@ -40,13 +39,7 @@ class Platform:
         await self.idempotency.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
-            await self.api_keys.add(
-                "admin",
-                hash_key(self.settings.api_key_pepper, self.settings.admin_api_key),
-                Role.ADMIN,
-                "",
-                "bootstrap admin",
-            )
+            await self.api_keys.bootstrap(self.settings.admin_api_key)
         else:
             log.warning("ADMIN_API_KEY 未设置：没有管理员密钥 / ADMIN_API_KEY is not set: no admin key exists")
 

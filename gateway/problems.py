@@ -33,7 +33,8 @@ MEANING = {
     401: "需要有效的 API 密钥 / a valid API key is needed",
     403: "角色或管辖范围不允许 / not allowed for this role or outside the key's scope",
     404: "不存在，或不在管辖范围内 / not found, or not within the key's scope",
-    409: "与当前状态冲突；`state` 为当前状态 / conflicts with the current state, given in `state`",
+    409: "与当前状态冲突（`state` 为当前状态），或同一幂等键的请求仍在处理 / conflicts with the current state "
+    "(given in `state`), or a request with this Idempotency-Key is still in progress",
     415: "请求体应为 JSON / the body must be JSON",
     422: "请求参数不合法；`field` 指出哪一项 / invalid input; `field` names it",
     429: "请求过于频繁 / too many requests",

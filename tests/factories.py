@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from contracts.actor import Actor
 from contracts.intake import OpinionReceived, SubmitOpinion
-from contracts.routing import CaseAssigned, Transition, UnitRef
+from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -64,3 +64,14 @@ class Publications:
 
     def types(self) -> list[str]:
         return [wire["type"] for wire in self.wires]
+
+
+def case_accepted(**overrides) -> CaseAccepted:
+    fields = dict(
+        case_id="7K3P-9XTA-2MQD",
+        division="330481001",
+        unit=UnitRef(id="hn-transport", name="海宁市交通运输局"),
+        accepted_at=NOW,
+        transitions=[Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="签收")],
+    )
+    return CaseAccepted(**{**fields, **overrides})

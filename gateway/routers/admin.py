@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from contracts.vocabulary import DIVISION_CODE, Role
-from gateway.auth import hash_key, new_key, require_scope
-from gateway.deps import Admin, ApiKeys, Divisions, PlatformDep, Routing, administered
+from gateway.auth import require_scope
+from gateway.deps import Admin, ApiKeys, Divisions, Routing, administered
 from gateway.problems import Problem, problem_responses
 from gateway.schemas import ApiKeyCreated, ApiKeyIn, DivisionIn, DivisionOut
 
@@ -21,7 +21,7 @@ DivisionCodePath = Annotated[str, Path(examples=["330481"])]
 
 @router.post("/api-keys", status_code=201, response_model=ApiKeyCreated, responses=problem_responses(401, 403, 422))
 async def create_api_key(
-    body: ApiKeyIn, principal: Admin, divisions: Divisions, api_keys: ApiKeys, routing: Routing, platform: PlatformDep
+    body: ApiKeyIn, principal: Admin, divisions: Divisions, api_keys: ApiKeys, routing: Routing
 ) -> ApiKeyCreated:
     """A key with a role and a division scope; a handler's key may name the unit it acts for."""
     await administered(principal, divisions, body.scope, "scope")
@@ -30,10 +30,7 @@ async def create_api_key(
             raise Problem(422, "只有承办单位的密钥可以指定单位", "Only a handler's key acts for a unit", "unit")
         unit = await routing.unit(body.unit)
         require_scope(principal, unit.division, "unit")
-    key_id, key = new_key()
-    await api_keys.add(
-        key_id, hash_key(platform.settings.api_key_pepper, key), body.role, body.scope, body.label, body.unit
-    )
+    key_id, key = await api_keys.issue(body.role, body.scope, body.label, body.unit)
     return ApiKeyCreated(id=key_id, key=key, role=body.role, scope=body.scope, label=body.label, unit=body.unit)
 
 

@@ -14,7 +14,7 @@ from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gateway.json_body import openapi_request_body, read_json
 from gateway.platform import Platform
-from gateway.problems import Problem
+from gateway.problems import Problem, problem_responses
 from gateway.rate_limit import enforce_public_rate_limit
 from gateway.schemas import OpinionAccepted, OpinionIn
 from infra.clock import utc_now
@@ -48,7 +48,7 @@ def checked_code(tracking_code: str) -> str:
     "/public/opinions",
     status_code=202,
     response_model=OpinionAccepted,
-    responses={429: {"description": "提交过于频繁 / too many submissions from this address"}},
+    responses=problem_responses(400, 409, 415, 422, 429, 503),
     openapi_extra={**openapi_request_body(OpinionIn), "parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 async def submit_opinion(request: Request) -> Response:
@@ -97,7 +97,7 @@ async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted
 @router.get(
     "/public/opinions/{tracking_code}",
     response_model=PublicOpinionView,
-    responses={404: {"description": "查无此编号 / no opinion with this code (yet)"}},
+    responses=problem_responses(404, 422),
 )
 async def track_opinion(tracking_code: TrackingCode, intake: Intake) -> PublicOpinionView:
     """Progress of an item for whoever holds its tracking code: never the citizen's contact."""
@@ -107,7 +107,7 @@ async def track_opinion(tracking_code: TrackingCode, intake: Intake) -> PublicOp
 @router.get(
     "/opinions/{tracking_code}",
     response_model=StaffOpinionView,
-    responses={403: {"description": "超出管辖范围 / outside the key's scope"}, 404: {"description": "查无此编号"}},
+    responses=problem_responses(401, 403, 404),
 )
 async def staff_opinion(tracking_code: TrackingCode, principal: CaseReader, intake: Intake) -> StaffOpinionView:
     """One item with the citizen's contact, for staff whose scope covers its division: in full for

@@ -39,7 +39,7 @@ class RoutingStore:
 
     def unit(self, unit_id: str) -> UnitIn | None:
         doc = self.units.find_one({"_id": unit_id})
-        return UnitIn.model_validate(doc) if doc else None
+        return UnitIn(id=doc["_id"], name=doc["name"], division=doc["division"]) if doc else None
 
     def units_by_id(self, unit_ids: list[str]) -> dict[str, UnitRef]:
         found = self.units.find({"_id": {"$in": unit_ids}})

@@ -9,7 +9,7 @@ from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
 from services.intake.service import IntakeService
 from services.intake.store import IntakeStore
-from tests.factories import Publications, actor, case_assigned, submit_opinion
+from tests.factories import Publications, actor, case_accepted, case_assigned, submit_opinion
 
 
 @pytest.fixture
@@ -108,3 +108,15 @@ def test_staff_view_decrypts_the_contact_for_callers_back_only(intake):
         "phone": "138****5678",
         "masked": True,
     }
+
+
+def test_a_signature_is_applied_once_and_shown_to_the_citizen(intake):
+    intake.submit_opinion(submit_opinion().envelope("330481001", "c").wire())
+    intake.on_case_assigned(case_assigned().envelope("330481001", "c").wire())
+    accepted = case_accepted().envelope("330481001", "c").wire()
+    intake.on_case_accepted(accepted)
+    intake.on_case_accepted(accepted)
+
+    view = intake.public_view("7K3P-9XTA-2MQD")
+    assert view["status"] == "accepted" and view["lead_unit"]["id"] == "hn-transport"
+    assert [step["status"] for step in view["history"]] == ["received", "triaged", "assigned", "accepted"]

@@ -7,7 +7,7 @@ from services.notify.service import NotifyService
 from services.notify.store import InboxStore
 from services.supervision.service import SupervisionService
 from services.supervision.store import SupervisionStore
-from tests.factories import Publications, case_assigned
+from tests.factories import Publications, case_accepted, case_assigned
 
 
 @pytest.fixture
@@ -52,3 +52,13 @@ def test_notify_stores_each_notification_once(mongo_db, assigned_wire):
     assert len(inbox) == 1 and inbox[0]["title"] == "新交办事项（主办）"
     assert len(notify.inbox("unit:hn-enforcement", "330481")["items"]) == 1
     assert notify.inbox("unit:hn-transport", "330482")["items"] == []
+
+
+def test_a_signed_case_stays_under_watch_once_per_event(supervision, assigned_wire):
+    supervision.on_case_assigned(assigned_wire)
+    accepted = case_accepted().envelope("330481001", "c").wire()
+    supervision.on_case_accepted(accepted)
+    supervision.on_case_accepted(accepted)
+    (watched,) = supervision.deadlines("330481")["items"]
+    assert watched["status"] == "accepted" and watched["due_date"] == "2026-12-14"
+    assert supervision.store.cases.get("7K3P-9XTA-2MQD").version == 2
