@@ -1,24 +1,51 @@
 """Stable error codes raised by services over RPC; the gateway maps them to HTTP in one table."""
 
+import json
 from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     INVALID = "invalid"
+    FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     INVALID_TRANSITION = "invalid_transition"
     UNAVAILABLE = "unavailable"
 
 
 class ServiceError(Exception):
-    """Raised by a service entrypoint; nameko carries `args` to the caller unchanged."""
+    """Raised by a service entrypoint and rebuilt by the caller from nameko's `exc_args`.
 
-    def __init__(self, code: str, detail: str, field: str | None = None):
-        super().__init__(str(code), detail, field)
+    nameko turns every argument that is not a string, list or dict into its `str()`, so the
+    arguments travel as strings: no field is "", and `state` (the current state of what a
+    conflict was about, so the caller can show it) travels as JSON.
+    """
+
+    def __init__(self, code: str, detail: str, field: str | None = None, state: dict[str, Any] | None = None):
+        super().__init__(str(code), detail, field or "", json.dumps(state, ensure_ascii=False) if state else "")
         self.code = ErrorCode(code)
         self.detail = detail
-        self.field = field
+        self.field = field or None
+        self.state = state
+
+    @classmethod
+    def from_args(cls, code: str, detail: str, field: str = "", state: str = "") -> "ServiceError":
+        return cls(code, detail, field or None, json.loads(state) if state else None)
+
+
+def parse(model: type[Model], data: Any) -> Model:
+    """Validates an RPC argument as `model`; bad input is an INVALID error naming the first field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise ServiceError(ErrorCode.INVALID, f"{field}: {first['msg']}", field) from None
 
 
 class StoreUnavailable(ServiceError):

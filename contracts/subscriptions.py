@@ -5,7 +5,9 @@ its consumer has ever started waits in that consumer's queue instead of being dr
 exchange. A test checks this table against the handlers the services declare.
 """
 
-from contracts.events import CaseAssigned, Message, OpinionReceived
+from contracts.intake import OpinionReceived
+from contracts.message import Message
+from contracts.routing import CaseAccepted, CaseAssigned
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     OpinionReceived: (("routing", "on_opinion_received"),),
@@ -13,5 +15,9 @@ SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
         ("intake", "on_case_assigned"),
         ("supervision", "on_case_assigned"),
         ("notify", "on_case_assigned"),
+    ),
+    CaseAccepted: (
+        ("intake", "on_case_accepted"),
+        ("supervision", "on_case_accepted"),
     ),
 }

@@ -1,7 +1,11 @@
 """The domain's shared words: channels, case states, roles, division codes."""
 
 import re
+from datetime import UTC
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer
 
 
 class Channel(StrEnum):
@@ -46,6 +50,31 @@ class Role(StrEnum):
 
 # GB/T 2260 county-level codes have 6 digits; township codes extend them to 9, villages to 12.
 DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+ENTITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def division_code(value: str) -> str:
+    if not DIVISION_CODE.match(value):
+        raise ValueError("行政区划代码应为 6、9 或 12 位数字 (GB/T 2260 division code)")
+    return value
+
+
+DivisionCode = Annotated[
+    str,
+    AfterValidator(division_code),
+    Field(json_schema_extra={"pattern": DIVISION_CODE.pattern}, examples=["330481001"]),
+]
+"""A county (6 digits), township (9) or village (12) code; the one way every contract checks it."""
+
+EntityId = Annotated[str, Field(min_length=1, max_length=64, pattern=ENTITY_ID.pattern, examples=["hn-transport"])]
+"""The id an administrator gives a unit, station or deputy: lower-case letters, digits, - and _."""
+
+
+Instant = Annotated[
+    AwareDatetime,
+    PlainSerializer(lambda moment: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), when_used="json"),
+]
+"""A moment in UTC whose JSON form always has the same width, so stored strings sort as time does."""
 
 
 def within(code: str, scope: str) -> bool:

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import httpx
 
+from contracts.services import SERVICES, service_class_path
 from devtools.supervisor import ChildSpec, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = {
-    "intake": "services.intake.service:IntakeService",
-    "routing": "services.routing.service:RoutingService",
-    "supervision": "services.supervision.service:SupervisionService",
-    "legislation": "services.legislation.service:LegislationService",
-    "notify": "services.notify.service:NotifyService",
-}
 
 
 def free_port() -> int:
@@ -70,7 +64,7 @@ class PlatformProcesses:
 
     def start_service(self, name: str) -> None:
         extra = {"METRICS_PORT": str(self.metrics_ports[name])} if name in self.metrics_ports else {}
-        command = [sys.executable, "-m", "devtools.nameko_run", "--config", "config.yml", SERVICES[name]]
+        command = [sys.executable, "-m", "devtools.nameko_run", "--config", "config.yml", service_class_path(name)]
         self._spawn(name, command, extra)
 
     def start_gateway(self) -> None:

@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from contracts.services import SERVICES
 from devtools import demo_data
-from devtools.launcher import ROOT, SERVICES, PlatformProcesses
+from devtools.launcher import ROOT, PlatformProcesses
 from devtools.run_files import ADMIN_KEY_FILE, ReadyFile, admin_key, kept_from_earlier_run, load_demo_data_once
 from devtools.supervisor import CrashLoop, shout
 from infra.settings import get_settings

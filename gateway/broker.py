@@ -34,7 +34,7 @@ def rpc_result(service: str, method: str, reply: dict) -> Any:
     if error is None:
         return reply["result"]
     if error.get("exc_type") in SERVICE_ERRORS:
-        raise ServiceError(*error["exc_args"])
+        raise ServiceError.from_args(*error["exc_args"])
     raise RuntimeError(f"{service}.{method} failed: {error.get('exc_type')}: {error.get('value')}")
 
 

@@ -1,35 +1,35 @@
 """What the gateway holds for its lifetime: settings, its stores, the broker, the PII cipher."""
 
 import logging
-from typing import Annotated
 
-from fastapi import Depends, Request
-
-from contracts.events import SubmitOpinion
-from contracts.vocabulary import Role
-from gateway.auth import hash_key
+from contracts.intake import SubmitOpinion
+from gateway.api_keys import ApiKeyStore
 from gateway.broker import Broker
+from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
-from gateway.stores import ApiKeyStore, DivisionStore
+from gateway.stores import DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [SubmitOpinion.TYPE]
-BOOTSTRAP_KEY_ID = "admin"
 
 
 class Platform:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.db = GatewayDatabase(settings.mongo_url, settings.data_dir)
-        self.api_keys = ApiKeyStore(self.db.collection("api_keys"))
+        self.api_keys = ApiKeyStore(self.db.collection("api_keys"), settings.api_key_pepper)
         self.divisions = DivisionStore(self.db.collection("divisions"))
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
+        self.intake = IntakeClient(self.broker)
+        self.routing = RoutingClient(self.broker)
+        self.supervision = SupervisionClient(self.broker)
+        self.notify = NotifyClient(self.broker)
         self.cipher = PiiCipher(settings.pii_keys)
         limit = parse_limit(settings.public_rate_limit)
         self.public_limiter = RateLimiter(*limit) if limit else None
@@ -39,24 +39,10 @@ class Platform:
         await self.idempotency.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
-            # the data outlives the process: each start makes ADMIN_API_KEY the one bootstrap key
-            await self.api_keys.put(
-                BOOTSTRAP_KEY_ID,
-                hash_key(self.settings.api_key_pepper, self.settings.admin_api_key),
-                Role.ADMIN,
-                "",
-                "bootstrap admin",
-            )
+            await self.api_keys.bootstrap(self.settings.admin_api_key)
         else:
             log.warning("ADMIN_API_KEY 未设置：没有管理员密钥 / ADMIN_API_KEY is not set: no admin key exists")
 
     async def close(self) -> None:
         await self.broker.close()
         await self.db.close()
-
-
-async def get_platform(request: Request) -> Platform:
-    return request.app.state.platform
-
-
-PlatformDep = Annotated[Platform, Depends(get_platform)]

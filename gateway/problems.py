@@ -8,6 +8,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.errors import ErrorCode, ServiceError
@@ -17,13 +18,66 @@ log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
-STATUS_OF = {
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.INVALID: 422,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.INVALID_TRANSITION: 409,
-    ErrorCode.UNAVAILABLE: 503,
+# a service's error code → (HTTP status, title)
+ANSWER_TO = {
+    ErrorCode.NOT_FOUND: (404, "未找到"),
+    ErrorCode.INVALID: (422, "请求参数不合法"),
+    ErrorCode.FORBIDDEN: (403, "无权进行此操作"),
+    ErrorCode.CONFLICT: (409, "与当前状态冲突"),
+    ErrorCode.INVALID_TRANSITION: (409, "不允许的状态变更"),
+    ErrorCode.UNAVAILABLE: (503, "服务暂不可用"),
 }
+
+MEANING = {
+    400: "请求体不是合法的 JSON / malformed JSON",
+    401: "需要有效的 API 密钥 / a valid API key is needed",
+    403: "角色或管辖范围不允许 / not allowed for this role or outside the key's scope",
+    404: "不存在，或不在管辖范围内 / not found, or not within the key's scope",
+    409: "与当前状态冲突（`state` 为当前状态），或同一幂等键的请求仍在处理 / conflicts with the current state "
+    "(given in `state`), or a request with this Idempotency-Key is still in progress",
+    415: "请求体应为 JSON / the body must be JSON",
+    422: "请求参数不合法；`field` 指出哪一项 / invalid input; `field` names it",
+    429: "请求过于频繁 / too many requests",
+    503: "服务暂不可用 / a service or the broker is unavailable",
+}
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, with the field that is wrong and, for a conflict, the current state."""
+
+    type: str = "about:blank"
+    title: str = Field(examples=["请求参数不合法"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["Invalid fields: division"])
+    field: str | None = Field(default=None, examples=["division"])
+    code: str | None = Field(
+        default=None, description="服务的错误代码 / the service's error code", examples=["conflict"]
+    )
+    errors: list[dict] | None = None
+    state: dict | None = None
+
+
+def problem_responses(*statuses: int) -> dict:
+    """OpenAPI entries for the errors a route answers, each as problem+json."""
+    schema = {"$ref": "#/components/schemas/ProblemDetails"}
+    return {
+        status: {"description": MEANING[status], "content": {PROBLEM_JSON: {"schema": schema}}} for status in statuses
+    }
+
+
+def document_problem_details(app: FastAPI) -> None:
+    """Adds the ProblemDetails schema that `problem_responses` refers to to the app's OpenAPI."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = build()
+            schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = (
+                ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 class Problem(Exception):
@@ -71,7 +125,9 @@ async def on_validation_error(request: Request, error: RequestValidationError) -
 
 
 async def on_service_error(request: Request, error: ServiceError) -> JSONResponse:
-    return problem_response(STATUS_OF[error.code], error.code.value, error.detail, error.field)
+    status, title = ANSWER_TO[error.code]
+    extra = {"state": error.state} if error.state else {}
+    return problem_response(status, title, error.detail, error.field, code=error.code.value, **extra)
 
 
 async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -99,3 +155,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, on_service_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected_error)
+    document_problem_details(app)

@@ -1,10 +1,10 @@
-"""HTTP request and response bodies; responses never carry what the caller may not see."""
+"""HTTP request and response bodies of the gateway's own; responses never carry what the caller may not see."""
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contracts.vocabulary import DIVISION_CODE, Channel, Role
+from contracts.vocabulary import Channel, DivisionCode, EntityId, Role
 from infra.pii import normalise_phone
 
 PUBLIC_CHANNELS = Literal[Channel.QR, Channel.WEB]
@@ -14,15 +14,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def division_code(value: str) -> str:
-    if not DIVISION_CODE.match(value):
-        raise ValueError("行政区划代码应为 6、9 或 12 位数字 (GB/T 2260 division code)")
-    return value
-
-
 class ContactIn(Strict):
-    name: str | None = Field(default=None, min_length=1, max_length=50)
-    phone: str = Field(min_length=5, max_length=20)
+    name: str | None = Field(default=None, min_length=1, max_length=50, examples=["陈小明"])
+    phone: str = Field(min_length=5, max_length=20, examples=["13812345678"])
 
     @field_validator("phone")
     @classmethod
@@ -31,12 +25,10 @@ class ContactIn(Strict):
 
 
 class OpinionIn(Strict):
-    division: str
+    division: DivisionCode
     channel: PUBLIC_CHANNELS
-    content: str = Field(min_length=2, max_length=5000)
+    content: str = Field(min_length=2, max_length=5000, examples=["文苑路公交站台的顶棚坏了，下雨天没法等车"])
     contact: ContactIn | None = None
-
-    _division = field_validator("division")(division_code)
 
 
 class OpinionAccepted(BaseModel):
@@ -47,10 +39,11 @@ class OpinionAccepted(BaseModel):
 
 class ApiKeyIn(Strict):
     role: Role
-    scope: str
-    label: str = Field(min_length=1, max_length=100)
-
-    _scope = field_validator("scope")(division_code)
+    scope: DivisionCode
+    label: str = Field(min_length=1, max_length=100, examples=["海宁市交通运输局 办理员"])
+    unit: EntityId | None = Field(
+        default=None, description="承办单位的密钥所代表的单位 / for a handler's key: the unit it acts for"
+    )
 
 
 class ApiKeyCreated(BaseModel):
@@ -59,10 +52,11 @@ class ApiKeyCreated(BaseModel):
     role: Role
     scope: str
     label: str
+    unit: str | None = None
 
 
 class DivisionIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, examples=["海宁市"])
 
 
 class DivisionOut(BaseModel):

@@ -1,52 +1,6 @@
-"""The gateway's own records: API keys (hashed) and the administrative divisions it serves."""
+"""The administrative divisions this platform serves: the gateway's own record."""
 
 import time
-from datetime import UTC, datetime
-
-
-class ApiKeyStore:
-    def __init__(self, collection):
-        self.keys = collection
-
-    async def ensure_indexes(self) -> None:
-        await self.keys.create_index("key_hash", unique=True)
-
-    async def add(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
-        await self.keys.update_one(
-            {"key_hash": key_hash},
-            {
-                "$setOnInsert": {
-                    "_id": key_id,
-                    "key_hash": key_hash,
-                    "role": role,
-                    "scope": scope,
-                    "label": label,
-                    "created_at": datetime.now(UTC),
-                }
-            },
-            upsert=True,
-        )
-
-    async def put(self, key_id: str, key_hash: str, role: str, scope: str, label: str) -> None:
-        """Stores the key under `key_id`, replacing an earlier hash and lifting a revocation."""
-        await self.keys.update_one(
-            {"_id": key_id},
-            {
-                "$set": {"key_hash": key_hash, "role": role, "scope": scope, "label": label},
-                "$unset": {"revoked_at": ""},
-                "$setOnInsert": {"created_at": datetime.now(UTC)},
-            },
-            upsert=True,
-        )
-
-    async def get(self, key_id: str) -> dict | None:
-        return await self.keys.find_one({"_id": key_id})
-
-    async def revoke(self, key_id: str) -> None:
-        await self.keys.update_one({"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": datetime.now(UTC)}})
-
-    async def by_hash(self, key_hash: str) -> dict | None:
-        return await self.keys.find_one({"key_hash": key_hash, "revoked_at": None})
 
 
 class DivisionStore:

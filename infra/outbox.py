@@ -6,28 +6,34 @@ a sweeper republishes whatever a crash left behind. Consumers are idempotent, so
 publication is harmless.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from pymongo.collection import Collection
 
-from contracts.envelope import Envelope
+from contracts.message import Message
 
 Publish = Callable[[dict], None]
 
 
-def outbox_entry(envelope: Envelope) -> dict:
-    return {"event_id": envelope.event_id, "queued_at": datetime.now(UTC), "envelope": envelope.wire()}
+def outbox_entries(events: Iterable[Message], division: str, correlation_id: str) -> list[dict]:
+    """The envelopes of the events a change caused, ready to be written with it."""
+    queued_at = datetime.now(UTC)
+    envelopes = [event.envelope(division, correlation_id) for event in events]
+    return [{"event_id": e.event_id, "queued_at": queued_at, "envelope": e.wire()} for e in envelopes]
 
 
 class Outbox:
-    def __init__(self, collection: Collection):
+    """The outbox of one collection's documents and the function that publishes its events."""
+
+    def __init__(self, collection: Collection, publish: Publish):
         self.collection = collection
+        self.publish = publish
 
     def ensure_indexes(self) -> None:
         self.collection.create_index("outbox.queued_at", sparse=True)
 
-    def relay(self, doc_id: str, publish: Publish, entries: list[dict] | None = None) -> int:
+    def relay(self, doc_id: str, entries: list[dict] | None = None) -> int:
         """Publishes the document's pending events in order, then pulls them in one update.
 
         `entries` are the ones just written, when the caller has them; otherwise they are read
@@ -37,13 +43,13 @@ class Outbox:
             doc = self.collection.find_one({"_id": doc_id}, {"outbox": 1})
             entries = (doc or {}).get("outbox", [])
         for entry in entries:
-            publish(entry["envelope"])
+            self.publish(entry["envelope"])
         if entries:
             sent = [entry["event_id"] for entry in entries]
             self.collection.update_one({"_id": doc_id}, {"$pull": {"outbox": {"event_id": {"$in": sent}}}})
         return len(entries)
 
-    def sweep(self, publish: Publish, older_than: timedelta, limit: int = 200) -> int:
+    def sweep(self, older_than: timedelta, limit: int = 200) -> int:
         cutoff = datetime.now(UTC) - older_than
         stale = self.collection.find({"outbox.queued_at": {"$lt": cutoff}}, {"_id": 1}).limit(limit)
-        return sum(self.relay(doc["_id"], publish) for doc in stale)
+        return sum(self.relay(doc["_id"]) for doc in stale)

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     # per client address on the anonymous submission endpoint: "N/second|minute|hour", or "0" for none
     public_rate_limit: str = "60/minute"
     outbox_sweep_seconds: float = 5.0
+    overdue_gauge_seconds: float = 60.0
 
     @model_validator(mode="after")
     def refuse_default_secrets(self) -> "Settings":

@@ -11,10 +11,11 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
+from contracts.services import SERVICES
 from devtools import demo_data
 from devtools.broker import create_vhost, delete_vhost
 from devtools.broker_node import BrokerNode
-from devtools.launcher import SERVICES, PlatformProcesses, free_port
+from devtools.launcher import PlatformProcesses, free_port
 from infra.embedded import EmbeddedClient, EmbeddedDatabase
 
 BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")

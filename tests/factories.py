@@ -2,7 +2,9 @@
 
 from datetime import UTC, date, datetime
 
-from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion, Transition, UnitRef
+from contracts.actor import Actor
+from contracts.intake import OpinionReceived, SubmitOpinion
+from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -41,3 +43,35 @@ def case_assigned(**overrides) -> CaseAssigned:
         ],
     )
     return CaseAssigned(**{**fields, **overrides})
+
+
+def actor(**overrides) -> Actor:
+    fields = dict(key_id="01KEY", role="supervisor", scope="330481", label="测试密钥")
+    return Actor(**{**fields, **overrides})
+
+
+class Publications:
+    """Stands in for a service's event publisher: keeps what was published, or fails when told to."""
+
+    def __init__(self):
+        self.wires: list[dict] = []
+        self.failure: Exception | None = None
+
+    def __call__(self, wire: dict) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.wires.append(wire)
+
+    def types(self) -> list[str]:
+        return [wire["type"] for wire in self.wires]
+
+
+def case_accepted(**overrides) -> CaseAccepted:
+    fields = dict(
+        case_id="7K3P-9XTA-2MQD",
+        division="330481001",
+        unit=UnitRef(id="hn-transport", name="海宁市交通运输局"),
+        accepted_at=NOW,
+        transitions=[Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="签收")],
+    )
+    return CaseAccepted(**{**fields, **overrides})

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 
+from contracts.services import SERVICES
 from gateway.broker import ServiceUnavailable
-from gateway.platform import COMMANDS, PlatformDep
+from gateway.deps import PlatformDep
+from gateway.platform import COMMANDS
 from infra import topology
 
 router = APIRouter(tags=["health"])
 
-SERVICES = ("intake", "routing", "supervision", "legislation", "notify")
 PING_TIMEOUT = 3.0
 DEAD_LETTERS = Gauge("dead_letter_messages", "Messages parked in the dead-letter queue after repeated failures")
 COMMAND_BACKLOG = Gauge("command_queue_messages", "Commands accepted but not yet taken by their service", ["command"])

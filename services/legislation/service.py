@@ -3,7 +3,7 @@
 Only the process and its readiness ping exist so far; the consultation capability is its own issue.
 """
 
-from infra.nameko_ext import PlatformService
+from infra.nameko_service import PlatformService
 
 
 class LegislationService(PlatformService):

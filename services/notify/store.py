@@ -1,26 +1,26 @@
-"""The in-app inbox; a notification's id is event id plus recipient, so redelivery stores it once."""
+"""The in-app inbox: one document per notification, keyed by event id and recipient."""
 
-from pymongo.errors import BulkWriteError
+from datetime import timedelta
 
+from contracts.paging import Page
+from infra.aggregates import AggregateCollection
 from infra.mongo import division_prefix_filter
-from services.notify.domain import Notification
+from infra.outbox import Publish
+from services.notify.notification import Notification
 
 
 class InboxStore:
-    def __init__(self, db):
-        self.inbox = db["inbox"]
+    def __init__(self, db, publish: Publish):
+        self.notifications = AggregateCollection(db["inbox"], Notification, "id", publish)
 
     def ensure_indexes(self) -> None:
-        self.inbox.create_index([("recipient", 1), ("created_at", -1)])
+        self.notifications.collection.create_index([("recipient", 1), ("created_at", -1)])
+        self.notifications.ensure_indexes()
 
-    def add(self, notifications: list[Notification]) -> None:
-        docs = [{"_id": note.id, **note.model_dump(mode="json")} for note in notifications]
-        try:
-            self.inbox.insert_many(docs, ordered=False)
-        except BulkWriteError as error:
-            if any(e["code"] != 11000 for e in error.details["writeErrors"]):
-                raise
+    def sweep(self, older_than: timedelta) -> int:
+        return self.notifications.sweep(older_than)
 
-    def for_recipient(self, recipient: str, division_prefix: str, limit: int) -> list[Notification]:
+    def for_recipient(self, recipient: str, division_prefix: str, limit: int, after: str | None = None) -> Page:
+        """Newest first."""
         query = {"recipient": recipient, "division": division_prefix_filter(division_prefix)}
-        return [Notification.model_validate(doc) for doc in self.inbox.find(query).sort("created_at", -1).limit(limit)]
+        return self.notifications.page(query, "created_at", True, limit, after)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from contracts.errors import ErrorCode, ServiceError
-from contracts.events import Transition
+from contracts.routing import Transition
 from contracts.vocabulary import CaseStatus as S
 
 ALLOWED: dict[S, frozenset[S]] = {

@@ -1,63 +1,52 @@
-"""routing: turns received opinions into cases, triages and assigns them with a deadline."""
+"""routing: turns received opinions into cases, triages and assigns them, and runs their lifecycle."""
 
-from nameko.rpc import rpc
-
-from contracts.errors import ErrorCode, ServiceError
-from contracts.events import OpinionReceived
-from contracts.rpc import CalendarDayIn, CaseSummary, RoutingRuleIn, UnitIn
-from contracts.vocabulary import DIVISION_CODE
-from infra.clock import local_date, utc_now
-from infra.nameko_ext import OutboxService, StoreProvider, durable_event_handler
-from services.routing.calendar import WorkingCalendar
-from services.routing.domain import open_case
+from contracts.actor import Actor
+from contracts.errors import parse
+from contracts.intake import OpinionReceived
+from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
+from infra.clock import utc_now
+from infra.logs import correlation_id
+from infra.nameko_dependencies import StoreProvider
+from infra.nameko_entrypoints import event_handler, rpc
+from infra.nameko_service import StoredService
+from services.routing import handlers
 from services.routing.store import RoutingStore
+from services.routing.views import case_view
 
 
-class RoutingService(OutboxService):
+class RoutingService(StoredService):
     name = "routing"
 
     store: RoutingStore = StoreProvider(RoutingStore, "routing")
 
-    @durable_event_handler(OpinionReceived)
+    @event_handler(OpinionReceived)
     def on_opinion_received(self, body):
         envelope, opinion = OpinionReceived.from_wire(body)
-        rules = self.store.rules_for(opinion.division)
-        units = self.store.units_by_id([unit for rule in rules for unit in (rule.lead_unit, *rule.co_units)])
-        now = utc_now()
-        calendar = WorkingCalendar(self.store.calendar_overrides(opinion.division, local_date(now)))
-        opened = open_case(opinion, rules, units, calendar, now)
-        events = [opened.assigned.envelope(opinion.division, envelope.correlation_id)] if opened.assigned else []
-        pending = self.store.insert_case(opened.case, events)
-        self.store.outbox.relay(opened.case.case_id, self.publish, pending)
+        handlers.open_case(self.store, opinion, envelope, utc_now())
+
+    @rpc
+    def accept_case(self, case_id: str, command: dict, actor: dict) -> dict:
+        case = handlers.accept_case(
+            self.store, case_id, parse(AcceptCaseIn, command), parse(Actor, actor), correlation_id.get(), utc_now()
+        )
+        return case_view(case).model_dump(mode="json")
 
     @rpc
     def register_unit(self, unit: dict) -> dict:
-        parsed = UnitIn.model_validate(unit)
-        if not DIVISION_CODE.match(parsed.division):
-            raise ServiceError(ErrorCode.INVALID, "行政区划代码格式不正确", "division")
-        self.store.save_unit(parsed)
-        return parsed.model_dump()
+        return handlers.register_unit(self.store, parse(UnitIn, unit)).model_dump()
+
+    @rpc
+    def unit(self, unit_id: str) -> dict:
+        return handlers.find_unit(self.store, unit_id).model_dump()
 
     @rpc
     def add_rule(self, rule: dict) -> dict:
-        parsed = RoutingRuleIn.model_validate(rule)
-        wanted = [parsed.lead_unit, *parsed.co_units]
-        known = self.store.units_by_id(wanted)
-        for field, unit_id in [("lead_unit", parsed.lead_unit), *(("co_units", unit) for unit in parsed.co_units)]:
-            if unit_id not in known:
-                raise ServiceError(ErrorCode.INVALID, f"承办单位 {unit_id} 不存在 (unknown unit)", field)
-        self.store.add_rule(parsed)
-        return parsed.model_dump()
+        return handlers.add_rule(self.store, parse(RoutingRuleIn, rule)).model_dump()
 
     @rpc
     def set_calendar_day(self, day: dict) -> dict:
-        parsed = CalendarDayIn.model_validate(day)
-        self.store.save_calendar_day(parsed)
-        return parsed.model_dump(mode="json")
+        return handlers.set_calendar_day(self.store, parse(CalendarDayIn, day)).model_dump(mode="json")
 
     @rpc
-    def list_cases(self, division_prefix: str, limit: int = 100) -> list[dict]:
-        return [
-            CaseSummary.model_validate(case.model_dump()).model_dump(mode="json")
-            for case in self.store.cases_in(division_prefix, limit)
-        ]
+    def list_cases(self, division_prefix: str, limit: int = 100, after: str | None = None) -> dict:
+        return handlers.list_cases(self.store, division_prefix, limit, after).map(case_view).model_dump(mode="json")

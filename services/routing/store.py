@@ -1,14 +1,13 @@
-"""Routing's own collections: handling units, routing rules and cases (with their outbox)."""
+"""Routing's own database: handling units, routing rules, calendar overrides and cases."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from pymongo.errors import DuplicateKeyError
-
-from contracts.events import UnitRef
-from contracts.rpc import CalendarDayIn, RoutingRuleIn, UnitIn
+from contracts.paging import Page
+from contracts.routing import CalendarDayIn, RoutingRuleIn, UnitIn, UnitRef
+from infra.aggregates import AggregateCollection
 from infra.mongo import division_prefix_filter
-from infra.outbox import Outbox, outbox_entry
-from services.routing.domain import Case
+from infra.outbox import Publish
+from services.routing.case import Case
 from services.routing.rules import Rule
 
 
@@ -18,23 +17,29 @@ def division_prefixes(division: str) -> list[str]:
 
 
 class RoutingStore:
-    def __init__(self, db):
+    def __init__(self, db, publish: Publish):
         self.units = db["units"]
         self.rules = db["rules"]
-        self.cases = db["cases"]
         self.calendar = db["calendar_overrides"]
-        self.outbox = Outbox(self.cases)
+        self.cases = AggregateCollection(db["cases"], Case, "case_id", publish)
 
     def ensure_indexes(self) -> None:
         self.rules.create_index("division")
         self.calendar.create_index([("division", 1), ("day", 1)])
-        self.cases.create_index([("division", 1), ("received_at", -1)])
-        self.outbox.ensure_indexes()
+        self.cases.collection.create_index([("division", 1), ("received_at", -1)])
+        self.cases.ensure_indexes()
+
+    def sweep(self, older_than: timedelta) -> int:
+        return self.cases.sweep(older_than)
 
     def save_unit(self, unit: UnitIn) -> None:
         self.units.replace_one(
             {"_id": unit.id}, {"_id": unit.id, "name": unit.name, "division": unit.division}, upsert=True
         )
+
+    def unit(self, unit_id: str) -> UnitIn | None:
+        doc = self.units.find_one({"_id": unit_id})
+        return UnitIn(id=doc["_id"], name=doc["name"], division=doc["division"]) if doc else None
 
     def units_by_id(self, unit_ids: list[str]) -> dict[str, UnitRef]:
         found = self.units.find({"_id": {"$in": unit_ids}})
@@ -63,18 +68,6 @@ class RoutingStore:
             for doc in self.rules.find({"division": {"$in": prefixes}})
         ]
 
-    def insert_case(self, case: Case, events) -> list[dict] | None:
-        """Stores a new case with its events in the outbox and returns them; None if it was stored before."""
-        doc = {"_id": case.case_id, "version": 1, **case.model_dump(mode="json")}
-        doc["outbox"] = [outbox_entry(envelope) for envelope in events]
-        try:
-            self.cases.insert_one(doc)
-        except DuplicateKeyError:
-            return None
-        return doc["outbox"]
-
-    def cases_in(self, division_prefix: str, limit: int) -> list[Case]:
-        docs = (
-            self.cases.find({"division": division_prefix_filter(division_prefix)}).sort("received_at", -1).limit(limit)
-        )
-        return [Case.model_validate(doc) for doc in docs]
+    def cases_in(self, division_prefix: str, limit: int, after: str | None = None) -> Page:
+        """Newest first."""
+        return self.cases.page({"division": division_prefix_filter(division_prefix)}, "received_at", True, limit, after)

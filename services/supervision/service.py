@@ -1,34 +1,42 @@
 """supervision: keeps every assigned case and its deadline in its own read model."""
 
-from nameko.rpc import rpc
-from nameko.timer import timer
 from prometheus_client import Gauge
 
-from contracts.events import CaseAssigned
+from contracts.routing import CaseAccepted, CaseAssigned
 from infra.clock import local_today
-from infra.nameko_ext import PlatformService, StoreProvider, durable_event_handler
-from services.supervision.domain import deadline_view, watch
-from services.supervision.store import WatchStore
+from infra.nameko_dependencies import StoreProvider
+from infra.nameko_entrypoints import event_handler, rpc, settings_timer
+from infra.nameko_service import StoredService
+from services.supervision import handlers
+from services.supervision.store import SupervisionStore
+from services.supervision.views import deadline_view
 
 OVERDUE_CASES = Gauge("overdue_cases", "Cases open past their due date")
 
 
-class SupervisionService(PlatformService):
+class SupervisionService(StoredService):
     name = "supervision"
 
-    store: WatchStore = StoreProvider(WatchStore, "supervision")
+    store: SupervisionStore = StoreProvider(SupervisionStore, "supervision")
 
-    @durable_event_handler(CaseAssigned)
+    @event_handler(CaseAssigned)
     def on_case_assigned(self, body):
-        _, event = CaseAssigned.from_wire(body)
-        self.store.add(watch(event))
+        envelope, event = CaseAssigned.from_wire(body)
+        handlers.apply_case_assigned(self.store, event, envelope)
 
-    @timer(interval=60)
+    @event_handler(CaseAccepted)
+    def on_case_accepted(self, body):
+        envelope, event = CaseAccepted.from_wire(body)
+        handlers.apply_case_accepted(self.store, event, envelope)
+
+    @settings_timer("overdue_gauge_seconds")
     def measure_overdue(self):
-        OVERDUE_CASES.set(self.store.count_overdue(local_today()))
+        OVERDUE_CASES.set(handlers.count_overdue(self.store, local_today()))
 
     @rpc
-    def deadlines(self, division_prefix: str, overdue_only: bool = False, limit: int = 100) -> list[dict]:
+    def deadlines(
+        self, division_prefix: str, overdue_only: bool = False, limit: int = 100, after: str | None = None
+    ) -> dict:
         today = local_today()
-        cases = self.store.in_division(division_prefix, limit, overdue_on=today if overdue_only else None)
-        return [deadline_view(case, today).model_dump(mode="json") for case in cases]
+        page = handlers.deadlines(self.store, division_prefix, overdue_only, limit, after, today)
+        return page.map(lambda case: deadline_view(case, today)).model_dump(mode="json")

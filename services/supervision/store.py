@@ -1,38 +1,38 @@
 """Supervision's read model of cases under deadline watch."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from pymongo.errors import DuplicateKeyError
-
+from contracts.paging import Page
+from infra.aggregates import AggregateCollection
 from infra.mongo import division_prefix_filter
-from services.supervision.domain import OPEN_STATUSES, WatchedCase
+from infra.outbox import Publish
+from services.supervision.watch import OPEN_STATUSES, WatchedCase
 
 
 def overdue_filter(today: date) -> dict:
     return {"status": {"$in": [s.value for s in OPEN_STATUSES]}, "due_date": {"$lt": today.isoformat()}}
 
 
-class WatchStore:
-    def __init__(self, db):
-        self.cases = db["watched_cases"]
+class SupervisionStore:
+    def __init__(self, db, publish: Publish):
+        self.cases = AggregateCollection(db["watched_cases"], WatchedCase, "case_id", publish)
 
     def ensure_indexes(self) -> None:
-        self.cases.create_index([("division", 1), ("due_date", 1)])
-        self.cases.create_index([("status", 1), ("due_date", 1)])
+        self.cases.collection.create_index([("division", 1), ("due_date", 1)])
+        self.cases.collection.create_index([("status", 1), ("due_date", 1)])
+        self.cases.ensure_indexes()
 
-    def add(self, case: WatchedCase) -> bool:
-        try:
-            self.cases.insert_one({"_id": case.case_id, **case.model_dump(mode="json")})
-        except DuplicateKeyError:
-            return False
-        return True
+    def sweep(self, older_than: timedelta) -> int:
+        return self.cases.sweep(older_than)
 
-    def in_division(self, division_prefix: str, limit: int, overdue_on: date | None = None) -> list[WatchedCase]:
+    def in_division(
+        self, division_prefix: str, limit: int, after: str | None = None, overdue_on: date | None = None
+    ) -> Page:
+        """Soonest due first."""
         query = {"division": division_prefix_filter(division_prefix)}
         if overdue_on:
             query |= overdue_filter(overdue_on)
-        docs = self.cases.find(query).sort("due_date", 1).limit(limit)
-        return [WatchedCase.model_validate(doc) for doc in docs]
+        return self.cases.page(query, "due_date", False, limit, after)
 
     def count_overdue(self, today: date) -> int:
-        return self.cases.count_documents(overdue_filter(today))
+        return self.cases.collection.count_documents(overdue_filter(today))

@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from devtools.launcher import SERVICES
+from contracts.services import SERVICES, service_class_path
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ["base", "overlays/dev", "overlays/prod"]
@@ -64,7 +64,7 @@ def test_commands_name_classes_that_exist(rendered):
         module, _, attribute = target.partition(":")
         assert getattr(importlib.import_module(module), attribute)
         if command[0] == "nameko":
-            assert target == SERVICES[name]
+            assert target == service_class_path(name)
 
 
 def test_prod_keeps_the_gateway_available_and_dev_runs_one_of_each():

@@ -86,3 +86,44 @@ def test_stations_and_their_deputies_are_listed_for_citizens(platform):
     with platform.client() as citizen:
         stations = citizen.get("/v1/public/stations?division=330481001").json()
     assert [(s["name"], sorted(s["deputies"])) for s in stations] == [("硖石街道人大代表联络站", ["张伟", "李红"])]
+
+
+def test_the_lead_unit_signs_for_its_case_and_everyone_sees_it_once(platform):
+    with platform.admin() as admin:
+        created = admin.post(
+            "/v1/admin/api-keys",
+            json={"role": "handler", "scope": "330481", "label": "交通运输局 办理员", "unit": "hn-transport"},
+        )
+        assert created.status_code == 201, created.text
+        other_unit = admin.post(
+            "/v1/admin/api-keys",
+            json={"role": "handler", "scope": "330481", "label": "住建局 办理员", "unit": "hn-housing"},
+        ).json()
+    with platform.client() as citizen:
+        code = submit(citizen, content="硖石街道公交站牌被撞歪了").json()["tracking_code"]
+        wait_until(lambda: tracked(citizen, code, "assigned"))
+
+    with platform.client(other_unit["key"]) as housing:
+        refused = housing.post(f"/v1/cases/{code}/accept", json={})
+        assert refused.status_code == 403 and refused.json()["field"] == "unit"
+    with platform.client(created.json()["key"]) as transport:
+        case = transport.post(f"/v1/cases/{code}/accept", json={"expected_version": 1})
+        assert case.status_code == 200, case.text
+        assert case.json()["status"] == "accepted" and case.json()["version"] == 2
+        again = transport.post(f"/v1/cases/{code}/accept", json={"expected_version": 1})
+        assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
+        assert again.json()["state"]["status"] == "accepted" and again.json()["state"]["version"] == 2
+
+    with platform.client() as citizen:
+        view = wait_until(lambda: tracked(citizen, code, "accepted"))
+    assert [step["status"] for step in view["history"]] == ["received", "triaged", "assigned", "accepted"]
+    assert view["history"][-1]["actor"] == "unit:hn-transport"
+    with platform.admin() as admin:
+        watched = wait_until(
+            lambda: [
+                d
+                for d in admin.get("/v1/supervision/deadlines?division=330481&limit=500").json()
+                if d["case_id"] == code and d["status"] == "accepted"
+            ]
+        )
+    assert len(watched) == 1

@@ -13,8 +13,9 @@ import httpx
 import psutil
 import pytest
 
+from contracts.services import SERVICES
 from devtools.broker import create_vhost, delete_vhost
-from devtools.launcher import ROOT, SERVICES, free_port, free_port_run
+from devtools.launcher import ROOT, free_port, free_port_run
 from tests.conftest import BROKER_URI, wait_until
 
 

@@ -12,9 +12,10 @@ from nameko.messaging import QueueConsumer as StockQueueConsumer
 from nameko.rpc import rpc as stock_rpc
 
 from contracts.errors import ErrorCode, ServiceError
-from contracts.events import Message
-from infra.nameko_consumers import Consumer, rpc
-from infra.nameko_ext import CommandHandler, DurableEventHandler, Observability
+from contracts.message import Message
+from infra.nameko_consumers import rpc
+from infra.nameko_dependencies import Observability
+from infra.nameko_entrypoints import CommandHandler, DurableEventHandler
 
 HANDLING_SECONDS = 0.5  # long enough that a kill lands while workers are still to ack
 blocking_sleep = patcher.original("time").sleep
@@ -59,23 +60,15 @@ def record(kind: str, body: dict) -> None:
     write_record(f"{kind} {body['payload']['message_id']}")
 
 
-class SurvivingCommandHandler(CommandHandler, Consumer):
-    """The project's command handler on infra.nameko_consumers' queue consumer."""
-
-
-class SurvivingEventHandler(DurableEventHandler, Consumer):
-    """The project's event handler on infra.nameko_consumers' queue consumer."""
-
-
 class SurvivingService:
     name = "survivor"
     observability = Observability()
 
-    @SurvivingCommandHandler.decorator(RecordCommand)
+    @CommandHandler.decorator(RecordCommand)
     def on_command(self, body):
         record("command", body)
 
-    @SurvivingEventHandler.decorator(RecordedEvent)
+    @DurableEventHandler.decorator(RecordedEvent)
     def on_event(self, body):
         record("event", body)
 

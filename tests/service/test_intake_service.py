@@ -1,4 +1,4 @@
-"""intake's entrypoints with nameko's worker_factory: real store on the test database, dispatch mocked."""
+"""intake's entrypoints with nameko's worker_factory: real store on the test database, events captured."""
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -8,31 +8,36 @@ from contracts.errors import ErrorCode, ServiceError
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
 from services.intake.service import IntakeService
-from services.intake.store import OpinionStore
-from tests.factories import case_assigned, submit_opinion
+from services.intake.store import IntakeStore
+from tests.factories import Publications, actor, case_accepted, case_assigned, submit_opinion
 
 
 @pytest.fixture
-def intake(mongo_db):
-    store = OpinionStore(mongo_db)
+def published():
+    return Publications()
+
+
+@pytest.fixture
+def intake(mongo_db, published):
+    store = IntakeStore(mongo_db, published)
     store.ensure_indexes()
-    return worker_factory(IntakeService, store=store)
+    return worker_factory(IntakeService, store=store, cipher=PiiCipher(DEV_PII_KEY))
 
 
-def dispatched(service) -> list[Envelope]:
-    return [Envelope.model_validate(call.args[1]) for call in service.dispatch.call_args_list]
+def dispatched(published) -> list[Envelope]:
+    return [Envelope.model_validate(wire) for wire in published.wires]
 
 
-def test_submission_is_stored_once_and_published_once_even_if_redelivered(intake):
+def test_submission_is_stored_once_and_published_once_even_if_redelivered(intake, published):
     contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
     wire = submit_opinion(contact=contact).envelope("330481001", "corr-7").wire()
     intake.submit_opinion(wire)
     intake.submit_opinion(wire)
 
-    events = dispatched(intake)
+    events = dispatched(published)
     assert [e.type for e in events] == ["opinion.received"]
     assert events[0].correlation_id == "corr-7" and events[0].payload["has_contact"] is True
-    stored = intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})
+    stored = intake.store.opinions.collection.find_one({"_id": "7K3P-9XTA-2MQD"})
     assert stored["outbox"] == []
     assert "13812345678" not in str(stored) and stored["contact"]["phone_hash"] == contact.phone_hash
 
@@ -58,20 +63,20 @@ def test_unknown_tracking_code_is_a_not_found_error(intake):
 def test_a_malformed_command_raises_so_the_broker_can_retry_and_dead_letter_it(intake):
     with pytest.raises(ValueError):
         intake.submit_opinion({"not": "an envelope"})
-    assert intake.store.opinions.count_documents({}) == 0
+    assert intake.store.opinions.collection.count_documents({}) == 0
 
 
-def test_a_failed_publication_stays_in_the_outbox_for_the_sweeper(intake, monkeypatch):
-    intake.dispatch.side_effect = ConnectionError("broker gone")
+def test_a_failed_publication_stays_in_the_outbox_for_the_sweeper(intake, published, monkeypatch):
+    published.failure = ConnectionError("broker gone")
     with pytest.raises(ConnectionError):
         intake.submit_opinion(submit_opinion().envelope("330481001", "c").wire())
-    assert len(intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"]) == 1
+    assert len(intake.store.opinions.collection.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"]) == 1
 
-    intake.dispatch.side_effect = None
-    monkeypatch.setattr("infra.nameko_ext.get_settings", lambda: type("S", (), {"outbox_sweep_seconds": -1})())
+    published.failure = None
+    monkeypatch.setattr("infra.nameko_service.get_settings", lambda: type("S", (), {"outbox_sweep_seconds": -1})())
     intake.sweep_outbox()
-    assert [e.type for e in dispatched(intake)][-1] == "opinion.received"
-    assert intake.store.opinions.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"] == []
+    assert [e.type for e in dispatched(published)][-1] == "opinion.received"
+    assert intake.store.opinions.collection.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"] == []
 
 
 def test_deputies_must_belong_to_a_known_station(intake):
@@ -80,7 +85,7 @@ def test_deputies_must_belong_to_a_known_station(intake):
     assert raised.value.field == "station_id"
     intake.register_station({"id": "s1", "name": "联络站", "division": "330481001"})
     intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "s1"})
-    assert intake.stations("330481") == [
+    assert intake.stations("330481")["items"] == [
         {
             "id": "s1",
             "name": "联络站",
@@ -92,11 +97,26 @@ def test_deputies_must_belong_to_a_known_station(intake):
     ]
 
 
-def test_staff_view_decrypts_the_contact_for_callers_back_only(mongo_db):
-    store = OpinionStore(mongo_db)
-    store.ensure_indexes()
-    intake = worker_factory(IntakeService, store=store, cipher=PiiCipher(DEV_PII_KEY))
+def test_staff_view_decrypts_the_contact_for_callers_back_only(intake):
     contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
     intake.submit_opinion(submit_opinion(contact=contact).envelope("330481001", "c").wire())
-    assert intake.staff_view("7K3P-9XTA-2MQD", reveal_contact=True)["contact"]["phone"] == "13812345678"
-    assert intake.staff_view("7K3P-9XTA-2MQD")["contact"] == {"name": "陈**", "phone": "138****5678", "masked": True}
+    station = actor(role="station").model_dump()
+    supervisor = actor(role="supervisor").model_dump()
+    assert intake.staff_view("7K3P-9XTA-2MQD", station)["contact"]["phone"] == "13812345678"
+    assert intake.staff_view("7K3P-9XTA-2MQD", supervisor)["contact"] == {
+        "name": "陈**",
+        "phone": "138****5678",
+        "masked": True,
+    }
+
+
+def test_a_signature_is_applied_once_and_shown_to_the_citizen(intake):
+    intake.submit_opinion(submit_opinion().envelope("330481001", "c").wire())
+    intake.on_case_assigned(case_assigned().envelope("330481001", "c").wire())
+    accepted = case_accepted().envelope("330481001", "c").wire()
+    intake.on_case_accepted(accepted)
+    intake.on_case_accepted(accepted)
+
+    view = intake.public_view("7K3P-9XTA-2MQD")
+    assert view["status"] == "accepted" and view["lead_unit"]["id"] == "hn-transport"
+    assert [step["status"] for step in view["history"]] == ["received", "triaged", "assigned", "accepted"]

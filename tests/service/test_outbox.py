@@ -1,58 +1,64 @@
 """The single-document outbox on the test database (a real MongoDB when MONGO_URL is set)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 
-from contracts.envelope import Envelope
-from infra.outbox import Outbox, outbox_entry
+from contracts.message import Message
+from infra.outbox import Outbox, outbox_entries
+from tests.factories import Publications
 
 
-def envelope(n: int) -> Envelope:
-    return Envelope(type="test.happened", division="330481", correlation_id=f"c{n}", payload={"n": n})
+class Happened(Message):
+    TYPE: ClassVar[str] = "test.happened"
+    SOURCE: ClassVar[str] = "test"
+
+    n: int
 
 
 @pytest.fixture
-def outbox(mongo_db):
-    box = Outbox(mongo_db["things"])
+def published():
+    return Publications()
+
+
+@pytest.fixture
+def outbox(mongo_db, published):
+    box = Outbox(mongo_db["things"], published)
     box.ensure_indexes()
     return box
 
 
-def store(outbox, doc_id: str, *envelopes: Envelope, queued_at: datetime | None = None) -> list[dict]:
-    entries = [outbox_entry(e) for e in envelopes]
+def store(outbox, doc_id: str, *numbers: int, queued_at: datetime | None = None) -> list[dict]:
+    entries = outbox_entries([Happened(n=n) for n in numbers], "330481", f"c{numbers[0]}")
     for entry in entries:
         entry["queued_at"] = queued_at or entry["queued_at"]
     outbox.collection.insert_one({"_id": doc_id, "outbox": entries})
     return entries
 
 
-def test_relay_publishes_in_order_and_empties_the_outbox(outbox):
-    published = []
-    entries = store(outbox, "a", envelope(1), envelope(2))
-    assert outbox.relay("a", published.append, entries) == 2
-    assert [wire["payload"]["n"] for wire in published] == [1, 2]
+def test_relay_publishes_in_order_and_empties_the_outbox(outbox, published):
+    entries = store(outbox, "a", 1, 2)
+    assert outbox.relay("a", entries) == 2
+    assert [wire["payload"]["n"] for wire in published.wires] == [1, 2]
     assert outbox.collection.find_one({"_id": "a"})["outbox"] == []
 
 
-def test_relay_reads_back_what_it_was_not_given(outbox):
-    published = []
-    store(outbox, "a", envelope(1))
-    assert outbox.relay("a", published.append) == 1 and published[0]["correlation_id"] == "c1"
-    assert outbox.relay("a", published.append) == 0
+def test_relay_reads_back_what_it_was_not_given(outbox, published):
+    store(outbox, "a", 1)
+    assert outbox.relay("a") == 1 and published.wires[0]["correlation_id"] == "c1"
+    assert outbox.relay("a") == 0
 
 
-def test_a_failed_publication_keeps_the_events_and_the_sweeper_sends_only_stale_ones(outbox):
-    def broken(_):
-        raise ConnectionError("broker gone")
-
-    entries = store(outbox, "old", envelope(1), queued_at=datetime.now(UTC) - timedelta(minutes=5))
-    store(outbox, "fresh", envelope(2))
+def test_a_failed_publication_keeps_the_events_and_the_sweeper_sends_only_stale_ones(outbox, published):
+    entries = store(outbox, "old", 1, queued_at=datetime.now(UTC) - timedelta(minutes=5))
+    store(outbox, "fresh", 2)
+    published.failure = ConnectionError("broker gone")
     with pytest.raises(ConnectionError):
-        outbox.relay("old", broken, entries)
+        outbox.relay("old", entries)
     assert len(outbox.collection.find_one({"_id": "old"})["outbox"]) == 1
 
-    published = []
-    assert outbox.sweep(published.append, older_than=timedelta(minutes=1)) == 1
-    assert [wire["payload"]["n"] for wire in published] == [1]
+    published.failure = None
+    assert outbox.sweep(older_than=timedelta(minutes=1)) == 1
+    assert [wire["payload"]["n"] for wire in published.wires] == [1]
     assert len(outbox.collection.find_one({"_id": "fresh"})["outbox"]) == 1

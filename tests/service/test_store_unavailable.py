@@ -16,7 +16,8 @@ from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from infra.embedded import EmbeddedClient
 from services.intake.service import IntakeService
-from services.intake.store import OpinionStore
+from services.intake.store import IntakeStore
+from tests.factories import Publications
 
 STATION = {"id": "xt-01", "name": "许村镇代表联络站", "division": "330481101"}
 
@@ -38,7 +39,7 @@ def answer(app: FastAPI, path: str) -> httpx.Response:
 @pytest.fixture
 def intake(tmp_path):
     client = EmbeddedClient(tmp_path)
-    store = OpinionStore(client["intake"])
+    store = IntakeStore(client["intake"], Publications())
     store.ensure_indexes()
     refuse_writes(client["intake"])
     yield worker_factory(IntakeService, store=store)
@@ -59,7 +60,7 @@ def test_a_service_whose_store_is_full_answers_503_through_the_gateway(intake):
     response = answer(app, "/v1/admin/stations")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["title"] == ErrorCode.UNAVAILABLE.value
+    assert response.json()["code"] == ErrorCode.UNAVAILABLE.value and response.json()["title"] == "服务暂不可用"
     assert "readonly database" in response.json()["detail"]
 
 
@@ -76,6 +77,6 @@ def test_the_gateways_own_full_store_answers_503(tmp_path):
         return await records.claim("s:k", "fingerprint")
 
     response = answer(app, "/claim")
-    assert response.status_code == 503 and response.json()["title"] == "unavailable"
+    assert response.status_code == 503 and response.json()["code"] == "unavailable"
     assert response.headers["content-type"] == "application/problem+json"
     asyncio.run(db.close())

@@ -2,16 +2,16 @@
 
 import importlib
 
+from contracts.services import SERVICES, service_class_path
 from contracts.subscriptions import SUBSCRIPTIONS
-from devtools.launcher import SERVICES
-from infra.nameko_ext import DurableEventHandler
+from infra.nameko_entrypoints import DurableEventHandler
 
 
 def declared_handlers() -> set[tuple[str, str, str, str]]:
     """(source, event type, service, method) for every durable event handler of every service."""
     found = set()
-    for service_name, target in SERVICES.items():
-        module, _, attribute = target.partition(":")
+    for service_name in SERVICES:
+        module, _, attribute = service_class_path(service_name).partition(":")
         service_cls = getattr(importlib.import_module(module), attribute)
         for method_name in dir(service_cls):
             for entrypoint in getattr(getattr(service_cls, method_name), "nameko_entrypoints", ()):

@@ -6,8 +6,8 @@ from nameko.testing.services import worker_factory
 from services.notify.service import NotifyService
 from services.notify.store import InboxStore
 from services.supervision.service import SupervisionService
-from services.supervision.store import WatchStore
-from tests.factories import case_assigned
+from services.supervision.store import SupervisionStore
+from tests.factories import Publications, case_accepted, case_assigned
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def assigned_wire():
 
 @pytest.fixture
 def supervision(mongo_db):
-    store = WatchStore(mongo_db)
+    store = SupervisionStore(mongo_db, Publications())
     store.ensure_indexes()
     return worker_factory(SupervisionService, store=store)
 
@@ -25,9 +25,9 @@ def supervision(mongo_db):
 def test_supervision_watches_each_assigned_case_once(supervision, assigned_wire):
     supervision.on_case_assigned(assigned_wire)
     supervision.on_case_assigned(assigned_wire)
-    deadlines = supervision.deadlines("330481")
+    deadlines = supervision.deadlines("330481")["items"]
     assert [(d["case_id"], d["due_date"]) for d in deadlines] == [("7K3P-9XTA-2MQD", "2026-12-14")]
-    assert supervision.deadlines("330482") == []
+    assert supervision.deadlines("330482")["items"] == []
 
 
 def test_overdue_filter_and_count(supervision):
@@ -37,18 +37,28 @@ def test_overdue_filter_and_count(supervision):
     supervision.on_case_assigned(
         case_assigned(case_id="NEW1-NEW1-NEW1", due_date="2099-01-10").envelope("330481001", "c").wire()
     )
-    overdue = supervision.deadlines("330481", overdue_only=True)
+    overdue = supervision.deadlines("330481", overdue_only=True)["items"]
     assert [(d["case_id"], d["overdue"]) for d in overdue] == [("OLD1-OLD1-OLD1", True)]
     assert supervision.store.count_overdue(date(2026, 11, 23)) == 1
 
 
 def test_notify_stores_each_notification_once(mongo_db, assigned_wire):
-    store = InboxStore(mongo_db)
+    store = InboxStore(mongo_db, Publications())
     store.ensure_indexes()
     notify = worker_factory(NotifyService, store=store)
     notify.on_case_assigned(assigned_wire)
     notify.on_case_assigned(assigned_wire)
-    inbox = notify.inbox("unit:hn-transport", "330481")
+    inbox = notify.inbox("unit:hn-transport", "330481")["items"]
     assert len(inbox) == 1 and inbox[0]["title"] == "新交办事项（主办）"
-    assert len(notify.inbox("unit:hn-enforcement", "330481")) == 1
-    assert notify.inbox("unit:hn-transport", "330482") == []
+    assert len(notify.inbox("unit:hn-enforcement", "330481")["items"]) == 1
+    assert notify.inbox("unit:hn-transport", "330482")["items"] == []
+
+
+def test_a_signed_case_stays_under_watch_once_per_event(supervision, assigned_wire):
+    supervision.on_case_assigned(assigned_wire)
+    accepted = case_accepted().envelope("330481001", "c").wire()
+    supervision.on_case_accepted(accepted)
+    supervision.on_case_accepted(accepted)
+    (watched,) = supervision.deadlines("330481")["items"]
+    assert watched["status"] == "accepted" and watched["due_date"] == "2026-12-14"
+    assert supervision.store.cases.get("7K3P-9XTA-2MQD").version == 2

@@ -1,17 +1,21 @@
 """Contract tests: what a producer emits validates as every consumer's model."""
 
+from datetime import UTC, datetime
+
 import pytest
 from pydantic import ValidationError
 
 from contracts.envelope import Envelope
-from contracts.events import CaseAssigned, OpinionReceived, SubmitOpinion, UnitRef
+from contracts.errors import ErrorCode, ServiceError, parse
+from contracts.intake import OpinionReceived, SubmitOpinion
+from contracts.routing import CaseAssigned, UnitIn, UnitRef
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.domain import receive
+from services.intake.opinion import receive
 from services.routing.calendar import WorkingCalendar
-from services.routing.domain import open_case
+from services.routing.case import open_case
 from services.routing.rules import Rule
-from tests.factories import NOW, submit_opinion
+from tests.factories import NOW, opinion_received, submit_opinion
 
 
 def over_the_wire(envelope: Envelope) -> Envelope:
@@ -33,7 +37,7 @@ def test_intake_event_is_what_routing_consumes():
 def test_routing_event_is_what_intake_supervision_and_notify_consume():
     _, received = receive(submit_opinion())
     units = {"u": UnitRef(id="u", name="单位")}
-    assigned = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).assigned
+    (assigned,) = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).events
     wire = over_the_wire(assigned.envelope("330481001", "c"))
     assert CaseAssigned.from_envelope(wire) == assigned
 
@@ -53,3 +57,36 @@ def test_a_payload_missing_a_field_is_refused():
     del wire.payload["channel"]
     with pytest.raises(ValidationError):
         OpinionReceived.from_envelope(wire)
+
+
+def test_a_service_error_survives_nameko_serialisation_of_its_arguments():
+    from nameko.exceptions import serialize
+
+    state = {"case_id": "7K3P-9XTA-2MQD", "version": 2, "lead_unit": None, "done": False}
+    sent = ServiceError(ErrorCode.CONFLICT, "案件已被他人更新", "expected_version", state=state)
+    received = ServiceError.from_args(*serialize(sent)["exc_args"])
+    assert (received.code, received.detail, received.field, received.state) == (
+        ErrorCode.CONFLICT,
+        "案件已被他人更新",
+        "expected_version",
+        state,
+    )
+    bare = ServiceError.from_args(*serialize(ServiceError(ErrorCode.NOT_FOUND, "没有"))["exc_args"])
+    assert bare.field is None and bare.state is None
+
+
+def test_rpc_input_is_parsed_or_refused_naming_the_field():
+    unit = parse(UnitIn, {"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"})
+    assert unit.division == "330481"
+    with pytest.raises(ServiceError) as refused:
+        parse(UnitIn, {"id": "hn-transport", "name": "海宁市交通运输局", "division": "3304"})
+    assert refused.value.code is ErrorCode.INVALID and refused.value.field == "division"
+    assert "行政区划代码" in refused.value.detail
+
+
+def test_instants_are_written_in_one_width_so_stored_strings_sort_as_time_does():
+    on_the_second = opinion_received(submitted_at=datetime(2026, 1, 1, 8, 0, 0, tzinfo=UTC))
+    just_after = opinion_received(submitted_at=datetime(2026, 1, 1, 8, 0, 0, 1, tzinfo=UTC))
+    first, second = (m.model_dump(mode="json")["submitted_at"] for m in (on_the_second, just_after))
+    assert first == "2026-01-01T08:00:00.000000Z" and first < second
+    assert OpinionReceived.model_validate_json(just_after.model_dump_json()) == just_after

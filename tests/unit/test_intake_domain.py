@@ -1,7 +1,8 @@
 from contracts.vocabulary import CaseStatus
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.domain import assignment_changes, public_view, receive, staff_view
+from services.intake.opinion import assigned, receive
+from services.intake.views import public_view, staff_view
 from tests.factories import case_assigned, submit_opinion
 
 
@@ -16,15 +17,16 @@ def test_receiving_an_opinion_records_the_first_state_and_the_event():
 def test_public_view_has_progress_but_no_contact():
     contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
     opinion, _ = receive(submit_opinion(contact=contact))
-    opinion = opinion.model_validate({**opinion.model_dump(mode="json"), **assignment_changes(case_assigned())})
+    opinion = assigned(opinion, case_assigned())
     view = public_view(opinion)
     dumped = view.model_dump_json()
     assert view.status is CaseStatus.ASSIGNED and view.lead_unit.name == "海宁市交通运输局"
     assert "contact" not in dumped and contact.ciphertext not in dumped
 
 
-def test_assignment_changes_carry_unit_and_deadline():
-    changes = assignment_changes(case_assigned())
+def test_assignment_carries_unit_and_deadline():
+    opinion = assigned(receive(submit_opinion())[0], case_assigned())
+    changes = opinion.model_dump(mode="json")
     assert changes["status"] == "assigned"
     assert changes["lead_unit"] == {"id": "hn-transport", "name": "海宁市交通运输局"}
     assert changes["due_date"] == "2026-12-14" and changes["calendar_fallback"] is False

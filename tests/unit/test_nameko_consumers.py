@@ -1,16 +1,19 @@
 """infra.nameko_consumers' classes share one queue consumer per service and know kombu's dead-link errors."""
 
+import importlib
 from typing import ClassVar
 
 from amqp.exceptions import MessageNacked
 from kombu import Connection
 from nameko import messaging
+from nameko import rpc as nameko_rpc
 from nameko.containers import ServiceContainer
 
 from contracts.errors import ServiceError
-from contracts.events import Message
-from infra.nameko_consumers import BROKEN_LINK_ERRORS, Consumer, QueueConsumer, rpc
-from infra.nameko_ext import CommandHandler, DurableEventHandler
+from contracts.message import Message
+from contracts.services import SERVICES, service_class_path
+from infra.nameko_consumers import BROKEN_LINK_ERRORS, QueueConsumer, rpc
+from infra.nameko_entrypoints import CommandHandler, DurableEventHandler
 
 
 class DoThing(Message):
@@ -23,22 +26,14 @@ class ThingDone(Message):
     SOURCE: ClassVar[str] = "tests"
 
 
-class ThingCommandHandler(CommandHandler, Consumer):
-    pass
-
-
-class ThingEventHandler(DurableEventHandler, Consumer):
-    pass
-
-
 class ThingService:
     name = "things"
 
-    @ThingCommandHandler.decorator(DoThing)
+    @CommandHandler.decorator(DoThing)
     def do(self, body):
         return body
 
-    @ThingEventHandler.decorator(ThingDone)
+    @DurableEventHandler.decorator(ThingDone)
     def done(self, body):
         return body
 
@@ -63,3 +58,14 @@ def test_every_error_kombu_names_for_a_dead_amqp_connection_is_a_broken_link():
     connection = Connection("amqp://guest:guest@127.0.0.1:5672/")  # never connected
     named = set(connection.connection_errors + connection.recoverable_connection_errors) - {MessageNacked}
     assert named and all(issubclass(error, BROKEN_LINK_ERRORS) for error in named)
+
+
+def test_every_service_of_the_platform_consumes_through_the_link_tolerant_queue_consumer_only():
+    for name in SERVICES:
+        module, _, attribute = service_class_path(name).partition(":")
+        service = getattr(importlib.import_module(module), attribute)
+        container = ServiceContainer(service, config={"AMQP_URI": "memory://"})
+        queue_consumers = [ext for ext in container.extensions if isinstance(ext, messaging.QueueConsumer)]
+        assert [type(ext) for ext in queue_consumers] == [QueueConsumer], name
+        rpcs = [ext for ext in container.entrypoints if isinstance(ext, nameko_rpc.Rpc)]
+        assert rpcs and all(ext.expected_exceptions is ServiceError for ext in rpcs), name

@@ -1,9 +1,9 @@
 from datetime import date
 
-from contracts.events import UnitRef
+from contracts.routing import UnitRef
 from contracts.vocabulary import CaseStatus
 from services.routing.calendar import WorkingCalendar
-from services.routing.domain import open_case
+from services.routing.case import open_case
 from services.routing.rules import Rule
 from tests.factories import NOW, opinion_received
 
@@ -18,7 +18,7 @@ def test_matching_rule_assigns_lead_and_co_units_with_a_fifteen_working_day_dead
     opened = open_case(opinion_received(), RULES, UNITS, WorkingCalendar(), NOW)
     assert opened.case.status is CaseStatus.ASSIGNED
     assert [t.status for t in opened.case.history] == [CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ASSIGNED]
-    event = opened.assigned
+    (event,) = opened.events
     assert event.lead_unit.name == "海宁市交通运输局"
     assert [unit.id for unit in event.co_units] == ["hn-enforcement"]  # an unknown co-unit is left out
     assert event.due_date == opened.case.due_date == date(2026, 12, 14)  # NOW is 2026-11-23 10:00 in Shanghai
@@ -28,10 +28,10 @@ def test_matching_rule_assigns_lead_and_co_units_with_a_fifteen_working_day_dead
 def test_no_matching_rule_leaves_the_case_at_triage_without_an_event():
     opened = open_case(opinion_received(content="别的事情"), RULES, UNITS, WorkingCalendar(), NOW)
     assert opened.case.status is CaseStatus.TRIAGED
-    assert opened.assigned is None and opened.case.lead_unit is None
+    assert opened.events == [] and opened.case.lead_unit is None
     assert "人工" in opened.case.history[-1].reason
 
 
 def test_a_rule_whose_lead_unit_is_unknown_does_not_assign():
     opened = open_case(opinion_received(), RULES, {}, WorkingCalendar(), NOW)
-    assert opened.assigned is None
+    assert opened.events == []

@@ -1,8 +1,9 @@
 from datetime import date
 
 from contracts.vocabulary import CaseStatus
-from services.notify.domain import for_case_assigned
-from services.supervision.domain import deadline_view, is_overdue, watch
+from services.notify.notification import for_case_assigned
+from services.supervision.views import deadline_view
+from services.supervision.watch import is_overdue, watch
 from tests.factories import NOW, case_assigned
 
 

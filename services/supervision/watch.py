@@ -1,12 +1,11 @@
 """Deadline watch: every assigned case with its due date; overdue means open past the due date."""
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel
 
-from contracts.events import CaseAssigned, UnitRef
-from contracts.rpc import DeadlineView
-from contracts.vocabulary import CaseStatus
+from contracts.routing import CaseAccepted, CaseAssigned, UnitRef
+from contracts.vocabulary import CaseStatus, Instant
 
 OPEN_STATUSES = frozenset({CaseStatus.ASSIGNED, CaseStatus.ACCEPTED, CaseStatus.REOPENED})
 
@@ -16,10 +15,11 @@ class WatchedCase(BaseModel):
     division: str
     lead_unit: UnitRef
     co_units: list[UnitRef] = []
-    assigned_at: datetime
+    assigned_at: Instant
     due_date: date
     calendar_fallback: bool
     status: CaseStatus
+    version: int = 0
 
 
 def watch(event: CaseAssigned) -> WatchedCase:
@@ -35,10 +35,15 @@ def watch(event: CaseAssigned) -> WatchedCase:
     )
 
 
+def assigned(case: WatchedCase, event: CaseAssigned) -> WatchedCase:
+    """An assignment, the first or a later one, sets the units and a new deadline."""
+    return watch(event).model_copy(update={"version": case.version})
+
+
+def accepted(case: WatchedCase, event: CaseAccepted) -> WatchedCase:
+    return case.model_copy(update={"status": CaseStatus.ACCEPTED})
+
+
 def is_overdue(case: WatchedCase, today: date) -> bool:
     """Due on the due date itself; overdue from the day after while still open."""
     return case.status in OPEN_STATUSES and today > case.due_date
-
-
-def deadline_view(case: WatchedCase, today: date) -> DeadlineView:
-    return DeadlineView(**case.model_dump(exclude={"co_units"}), overdue=is_overdue(case, today))

@@ -1,15 +1,20 @@
-"""Opening a case for a received opinion: triage by the division's rules, then assignment.
+"""A case from triage to its handling unit's signature: the rules, as pure functions.
 
 Citizen items are due in 15 working days (惠城 限时办理制); assignment happens on acceptance.
+Each rule returns a `Decision`: the case as it now is and the events the change causes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from contracts.events import CaseAssigned, OpinionReceived, Transition, UnitRef
-from contracts.vocabulary import CaseStatus, Channel
+from contracts.actor import Actor
+from contracts.errors import ErrorCode, ServiceError
+from contracts.intake import OpinionReceived
+from contracts.message import Message
+from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
+from contracts.vocabulary import CaseStatus, Channel, Instant
 from infra.clock import local_date
 from services.routing.calendar import WorkingCalendar
 from services.routing.lifecycle import move
@@ -25,19 +30,20 @@ class Case(BaseModel):
     channel: Channel
     content: str
     status: CaseStatus
-    received_at: datetime
+    received_at: Instant
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = []
-    assigned_at: datetime | None = None
+    assigned_at: Instant | None = None
     due_date: date | None = None
     calendar_fallback: bool = False
     history: list[Transition]
+    version: int = 0
 
 
 @dataclass(frozen=True)
-class Opened:
+class Decision:
     case: Case
-    assigned: CaseAssigned | None
+    events: list[Message] = field(default_factory=list)
 
 
 def open_case(
@@ -46,7 +52,7 @@ def open_case(
     units: dict[str, UnitRef],
     calendar: WorkingCalendar,
     now: datetime,
-) -> Opened:
+) -> Decision:
     received = Transition(
         status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}", reason="已受理"
     )
@@ -64,11 +70,11 @@ def open_case(
         history=[received, triaged],
     )
     if not matched:
-        return Opened(case=case, assigned=None)
+        return Decision(case)
     return assign(case, units[rule.lead_unit], [units[u] for u in rule.co_units if u in units], calendar, now)
 
 
-def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: WorkingCalendar, now: datetime) -> Opened:
+def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: WorkingCalendar, now: datetime) -> Decision:
     """交办: the lead unit and co-handling units get the case, due in 15 working days from today."""
     deadline = calendar.add_working_days(local_date(now), CITIZEN_ITEM_WORKING_DAYS)
     reason = f"交办 {lead.name}，{deadline.working_days} 个工作日内答复"
@@ -95,4 +101,18 @@ def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: Working
         calendar_fallback=deadline.calendar_fallback,
         transitions=case.history[-2:],
     )
-    return Opened(case=case, assigned=event)
+    return Decision(case, [event])
+
+
+def accept(case: Case, actor: Actor, now: datetime) -> Decision:
+    """签收: the lead unit signs for its assignment; from then on it is handling the case."""
+    if case.lead_unit is None or actor.unit != case.lead_unit.id:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "只有主办单位可以签收此案件 (only the case's lead unit may sign for it)", "unit"
+        )
+    accepted = move(case.status, CaseStatus.ACCEPTED, actor.ref, f"{case.lead_unit.name} 签收", now)
+    case = case.model_copy(update={"status": CaseStatus.ACCEPTED, "history": [*case.history, accepted]})
+    event = CaseAccepted(
+        case_id=case.case_id, division=case.division, unit=case.lead_unit, accepted_at=now, transitions=[accepted]
+    )
+    return Decision(case, [event])

@@ -1,9 +1,26 @@
-"""Who hears what: the notifications an event causes, in Simplified Chinese."""
+"""Who hears what: the notifications an event causes, in Simplified Chinese.
+
+A notification's id is the event's id plus the recipient, so each event notifies each recipient once.
+"""
 
 from datetime import datetime
 
-from contracts.events import CaseAssigned
-from contracts.rpc import NotificationView as Notification
+from pydantic import BaseModel
+
+from contracts.routing import CaseAssigned
+from contracts.vocabulary import Instant
+
+
+class Notification(BaseModel):
+    id: str
+    recipient: str
+    division: str
+    kind: str
+    title: str
+    body: str
+    created_at: Instant
+    case_id: str | None = None
+    version: int = 0
 
 
 def unit_recipient(unit_id: str) -> str:

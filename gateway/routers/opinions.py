@@ -1,31 +1,33 @@
-"""Citizens' side, no account needed: submit an opinion, follow it by its tracking code."""
+"""Opinions: citizens submit and follow them without an account; staff read one with its contact."""
 
 import re
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from prometheus_client import Counter
 
-from contracts.events import SubmitOpinion
-from contracts.rpc import PublicOpinionView, StationView
-from contracts.vocabulary import DIVISION_CODE
+from contracts.intake import PublicOpinionView, StaffOpinionView, SubmitOpinion
+from gateway.auth import require_scope
+from gateway.deps import CaseReader, Intake
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gateway.json_body import openapi_request_body, read_json
-from gateway.platform import Platform, PlatformDep
-from gateway.problems import Problem
+from gateway.platform import Platform
+from gateway.problems import Problem, problem_responses
 from gateway.rate_limit import enforce_public_rate_limit
 from gateway.schemas import OpinionAccepted, OpinionIn
 from infra.clock import utc_now
 from infra.logs import correlation_id
 
-router = APIRouter(prefix="/v1/public", tags=["public"])
+router = APIRouter(prefix="/v1", tags=["opinions"])
 
 # Crockford's base32 without I, L, O, U: unambiguous when read out over the phone.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_CODE = re.compile(rf"^[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
 SUBMISSIONS = Counter("public_opinion_submissions_total", "Opinions accepted at the gateway", ["channel"])
+
+TrackingCode = Annotated[str, Path(max_length=20, examples=["7K3P-9XTA-2MQD"])]
 
 
 def new_tracking_code() -> str:
@@ -35,11 +37,18 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+def checked_code(tracking_code: str) -> str:
+    code = tracking_code.upper()
+    if not TRACKING_CODE.match(code):
+        raise Problem(422, "查询编号格式不正确", "Tracking codes look like 7K3P-9XTA-2MQD", "tracking_code")
+    return code
+
+
 @router.post(
-    "/opinions",
+    "/public/opinions",
     status_code=202,
     response_model=OpinionAccepted,
-    responses={429: {"description": "提交过于频繁 / too many submissions from this address"}},
+    responses=problem_responses(400, 409, 415, 422, 429, 503),
     openapi_extra={**openapi_request_body(OpinionIn), "parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 async def submit_opinion(request: Request) -> Response:
@@ -85,17 +94,24 @@ async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted
     )
 
 
-@router.get("/opinions/{tracking_code}", response_model=PublicOpinionView)
-async def track_opinion(tracking_code: Annotated[str, Path(max_length=20)], platform: PlatformDep) -> PublicOpinionView:
-    code = tracking_code.upper()
-    if not TRACKING_CODE.match(code):
-        raise Problem(422, "查询编号格式不正确", "Tracking codes look like 7K3P-9XTA-2MQD", "tracking_code")
-    return PublicOpinionView.model_validate(await platform.broker.call("intake", "public_view", tracking_code=code))
+@router.get(
+    "/public/opinions/{tracking_code}",
+    response_model=PublicOpinionView,
+    responses=problem_responses(404, 422),
+)
+async def track_opinion(tracking_code: TrackingCode, intake: Intake) -> PublicOpinionView:
+    """Progress of an item for whoever holds its tracking code: never the citizen's contact."""
+    return await intake.public_view(checked_code(tracking_code))
 
 
-@router.get("/stations", response_model=list[StationView])
-async def stations(
-    division: Annotated[str, Query(pattern=DIVISION_CODE.pattern)], platform: PlatformDep
-) -> list[StationView]:
-    """Liaison stations of a division and below, with the deputies who receive there."""
-    return await platform.broker.call("intake", "stations", division_prefix=division)
+@router.get(
+    "/opinions/{tracking_code}",
+    response_model=StaffOpinionView,
+    responses=problem_responses(401, 403, 404),
+)
+async def staff_opinion(tracking_code: TrackingCode, principal: CaseReader, intake: Intake) -> StaffOpinionView:
+    """One item with the citizen's contact, for staff whose scope covers its division: in full for
+    the staff who call back (stations, information officers), masked for everyone else."""
+    view = await intake.staff_view(tracking_code.upper(), principal)
+    require_scope(principal, view.division)
+    return view

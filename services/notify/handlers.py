@@ -1,0 +1,18 @@
+"""notify's use cases: the notices an event causes, each stored once."""
+
+from datetime import datetime
+
+from contracts.envelope import Envelope
+from contracts.paging import Page
+from contracts.routing import CaseAssigned
+from services.notify.notification import for_case_assigned
+from services.notify.store import InboxStore
+
+
+def notify_case_assigned(store: InboxStore, event: CaseAssigned, envelope: Envelope, now: datetime) -> None:
+    for note in for_case_assigned(envelope.event_id, event, now):
+        store.notifications.add(note)
+
+
+def inbox(store: InboxStore, recipient: str, division_prefix: str, limit: int, after: str | None) -> Page:
+    return store.for_recipient(recipient, division_prefix, limit, after)
