@@ -6,13 +6,16 @@ declares every subscriber's quorum queue from `contracts.subscriptions`, so an e
 its consumer ever started waits for it; an event no queue takes raises, and stays in the outbox.
 """
 
+from amqp.exceptions import AMQPError
 from kombu import Connection, Exchange, Queue
-from nameko.amqp.publish import Publisher
+from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.standalone.events import get_event_exchange
 
 from contracts.message import Message
 from contracts.subscriptions import SUBSCRIPTIONS
 from infra import topology
+from infra.outbox import PublishFailed
 
 
 def declare_with_dead_letters(amqp_uri: str, queues: list[Queue]) -> None:
@@ -56,4 +59,7 @@ class EventPublisher:
         )
 
     def publish(self, wire: dict) -> None:
-        self.publisher.publish(wire, routing_key=wire["type"])
+        try:
+            self.publisher.publish(wire, routing_key=wire["type"])
+        except (UndeliverableMessage, OperationalError, AMQPError, OSError) as error:
+            raise PublishFailed(f"{wire['type']}: {error!r}") from error

@@ -55,7 +55,7 @@ class Publications:
 
     def __init__(self):
         self.wires: list[dict] = []
-        self.failure: Exception | None = None
+        self.failure: BaseException | None = None
 
     def __call__(self, wire: dict) -> None:
         if self.failure is not None:
