@@ -1,4 +1,4 @@
-.PHONY: run test test-unit bench install broker reset-data
+.PHONY: run test test-unit bench install broker reset-data fault-test
 
 install:
 	@scripts/ensure-venv.sh
@@ -19,6 +19,10 @@ test: broker
 ## the fast tiers only: pure domain and nameko service tests
 test-unit: install
 	.venv/bin/python -m pytest tests/unit tests/service
+
+## the fault test at length: 1,000 submissions at 50 a second through kill -9 of intake, routing and the broker
+fault-test: broker
+	FAULT_SUBMISSIONS=1000 FAULT_PER_SECOND=50 .venv/bin/python -m pytest tests/integration/test_fault_tolerance.py -v
 
 ## load figures as JSON, measured with wrk (installed with apt-get when missing); then the embedded store's cost per call
 bench: broker

@@ -1,7 +1,6 @@
 """Fixtures shared by every tier. Factories take overrides; nothing connects at import time."""
 
 import os
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -72,7 +71,7 @@ class RunningPlatform:
     admin_key: str
     amqp_uri: str
     log_dir: Path
-    vhost: str
+    vhost: str | None  # None on a private broker node, whose own "/" it uses
 
     @property
     def base_url(self) -> str:
@@ -95,9 +94,14 @@ def platform_factory(tmp_path_factory):
     another's queues or files."""
     running: list[RunningPlatform] = []
 
-    def start(label: str, services: list[str] | None = None, **env_overrides: str) -> RunningPlatform:
-        """The whole platform with the demo data; or, given `services`, the gateway and those only."""
-        vhost, amqp_uri = create_vhost(BROKER_URI, f"test-{label}")
+    def start(
+        label: str, services: list[str] | None = None, broker_uri: str | None = None, **env_overrides: str
+    ) -> RunningPlatform:
+        """The whole platform with the demo data; or, given `services`, the gateway and those only.
+
+        `broker_uri` puts it on a broker of its own (a private node), instead of a virtual host of
+        the shared one."""
+        vhost, amqp_uri = (None, broker_uri) if broker_uri else create_vhost(BROKER_URI, f"test-{label}")
         admin_key = "rdk_test_" + uuid.uuid4().hex
         log_dir = tmp_path_factory.mktemp(label)
         # the tests submit from one address far faster than any citizen: no rate limit unless asked
@@ -126,25 +130,14 @@ def platform_factory(tmp_path_factory):
     yield start
     for platform in running:
         platform.processes.stop()
-        delete_vhost(platform.vhost)
+        if platform.vhost:
+            delete_vhost(platform.vhost)
 
 
 @pytest.fixture(scope="session")
 def platform(platform_factory) -> RunningPlatform:
     """One platform shared by the tests that do not stop any of its processes."""
     return platform_factory("shared")
-
-
-def pytest_collection_modifyitems(items):
-    """Tests that restart the broker run last, so no other test sees the restart."""
-    items.sort(key=lambda item: item.get_closest_marker("restarts_broker") is not None)
-
-
-def restart_broker() -> None:
-    """Restarts the local RabbitMQ application; the node keeps its queues on disk."""
-    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
-    subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
-    subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=120)
 
 
 @pytest.fixture

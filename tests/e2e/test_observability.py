@@ -40,3 +40,25 @@ def test_correlation_id_travels_from_the_request_through_every_service(platform)
     assert answer.headers["x-correlation-id"] == correlation
     for service in ("intake", "routing", "supervision", "notify"):
         wait_until(lambda service=service: f'"correlation_id": "{correlation}"' in platform.log_of(service))
+
+
+def test_polling_a_code_not_found_yet_is_a_404_and_one_info_line_each_time(platform):
+    correlation = "poll-" + platform.vhost
+    with platform.client() as client:
+        answers = [
+            client.get("/v1/public/opinions/AAAA-BBBB-CCCC", headers={"X-Correlation-ID": f"{correlation}-{n}"})
+            for n in range(3)
+        ]
+    assert {answer.status_code for answer in answers} == {404}
+    assert {answer.headers["content-type"] for answer in answers} == {"application/problem+json"}
+    assert answers[0].json()["field"] == "tracking_code"
+
+    lines = wait_until(
+        lambda: (
+            (found := [line for line in platform.log_of("intake").splitlines() if correlation in line])
+            and len(found) >= 3
+            and found
+        )
+    )
+    assert len(lines) == 3 and all('"level": "INFO"' in line and "refused: not_found" in line for line in lines)
+    assert "(expected)" not in platform.log_of("intake") and "Traceback" not in platform.log_of("intake")
