@@ -1,13 +1,13 @@
 """intake's contracts: the submission command, its event, the opinion views and the directory."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
 from contracts.message import Message
 from contracts.routing import Transition, UnitRef
-from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Instant
+from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId
 
 
 class SealedContact(BaseModel):
@@ -29,7 +29,7 @@ class SubmitOpinion(Message):
     division: DivisionCode
     channel: Channel
     content: str
-    submitted_at: Instant
+    submitted_at: datetime
     contact: SealedContact | None = None
 
 
@@ -41,7 +41,7 @@ class OpinionReceived(Message):
     division: DivisionCode
     channel: Channel
     content: str
-    submitted_at: Instant
+    submitted_at: datetime
     has_contact: bool
 
 
@@ -52,7 +52,7 @@ class PublicOpinionView(BaseModel):
     division: str
     channel: Channel
     content: str
-    submitted_at: Instant
+    submitted_at: datetime
     status: CaseStatus
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = Field(default_factory=list)

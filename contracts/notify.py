@@ -1,8 +1,8 @@
 """notify's contracts: the answers of its RPCs."""
 
-from pydantic import BaseModel
+from datetime import datetime
 
-from contracts.vocabulary import Instant
+from pydantic import BaseModel
 
 
 class NotificationView(BaseModel):
@@ -12,5 +12,5 @@ class NotificationView(BaseModel):
     kind: str
     title: str
     body: str
-    created_at: Instant
+    created_at: datetime
     case_id: str | None = None

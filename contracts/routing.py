@@ -1,12 +1,12 @@
 """routing's contracts: its events about cases, the answers of its RPCs and the inputs they take."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
 
 from contracts.message import Message
-from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Instant
+from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId
 
 
 class UnitRef(BaseModel):
@@ -16,7 +16,7 @@ class UnitRef(BaseModel):
 
 class Transition(BaseModel):
     status: CaseStatus
-    at: Instant
+    at: datetime
     actor: str
     reason: str = ""
 
@@ -29,7 +29,7 @@ class CaseAssigned(Message):
     division: DivisionCode
     lead_unit: UnitRef
     co_units: list[UnitRef] = Field(default_factory=list)
-    assigned_at: Instant
+    assigned_at: datetime
     due_date: date
     working_days: int
     calendar_fallback: bool
@@ -45,7 +45,7 @@ class CaseAccepted(Message):
     case_id: str
     division: DivisionCode
     unit: UnitRef
-    accepted_at: Instant
+    accepted_at: datetime
     transitions: list[Transition]
 
 
@@ -59,7 +59,7 @@ class CaseView(BaseModel):
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = Field(default_factory=list)
     due_date: date | None = None
-    received_at: Instant
+    received_at: datetime
     history: list[Transition]
     version: int
 

@@ -1,18 +1,18 @@
 """supervision's contracts: the answers of its RPCs."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
 from contracts.routing import UnitRef
-from contracts.vocabulary import CaseStatus, Instant
+from contracts.vocabulary import CaseStatus
 
 
 class DeadlineView(BaseModel):
     case_id: str
     division: str
     lead_unit: UnitRef
-    assigned_at: Instant
+    assigned_at: datetime
     due_date: date
     calendar_fallback: bool
     status: CaseStatus

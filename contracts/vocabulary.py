@@ -1,7 +1,7 @@
 """The domain's shared words: channels, case states, roles, division codes."""
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -70,11 +70,13 @@ EntityId = Annotated[str, Field(min_length=1, max_length=64, pattern=ENTITY_ID.p
 """The id an administrator gives a unit, station or deputy: lower-case letters, digits, - and _."""
 
 
-Instant = Annotated[
-    AwareDatetime,
-    PlainSerializer(lambda moment: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), when_used="json"),
-]
-"""A moment in UTC whose JSON form always has the same width, so stored strings sort as time does."""
+def fixed_width_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+Instant = Annotated[AwareDatetime, PlainSerializer(fixed_width_utc, return_type=str, when_used="json")]
+"""A moment in UTC whose JSON form always has the same width, so the strings a store sorts sort as
+time does (pydantic leaves out the fraction of a whole second). For the entities' stored fields."""
 
 
 def within(code: str, scope: str) -> bool:

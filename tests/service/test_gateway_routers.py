@@ -15,7 +15,7 @@ from gateway.clients import IntakeClient, NotifyClient, RoutingClient, Supervisi
 from infra.settings import Settings
 from tests.factories import actor
 
-STAMP = "2026-11-23T02:00:00.000000Z"  # how every instant is written on the wire
+STAMP = "2026-11-23T02:00:00Z"
 CASE = {
     "case_id": "7K3P-9XTA-2MQD",
     "division": "330481001",

@@ -1,21 +1,22 @@
 """Contract tests: what a producer emits validates as every consumer's model."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError, parse
 from contracts.intake import OpinionReceived, SubmitOpinion
 from contracts.routing import CaseAssigned, UnitIn, UnitRef
+from contracts.vocabulary import Instant
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
 from services.intake.opinion import receive
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import open_case
 from services.routing.rules import Rule
-from tests.factories import NOW, opinion_received, submit_opinion
+from tests.factories import NOW, submit_opinion
 
 
 def over_the_wire(envelope: Envelope) -> Envelope:
@@ -85,8 +86,11 @@ def test_rpc_input_is_parsed_or_refused_naming_the_field():
 
 
 def test_instants_are_written_in_one_width_so_stored_strings_sort_as_time_does():
-    on_the_second = opinion_received(submitted_at=datetime(2026, 1, 1, 8, 0, 0, tzinfo=UTC))
-    just_after = opinion_received(submitted_at=datetime(2026, 1, 1, 8, 0, 0, 1, tzinfo=UTC))
-    first, second = (m.model_dump(mode="json")["submitted_at"] for m in (on_the_second, just_after))
-    assert first == "2026-01-01T08:00:00.000000Z" and first < second
-    assert OpinionReceived.model_validate_json(just_after.model_dump_json()) == just_after
+    class Stamped(BaseModel):
+        at: Instant
+
+    on_the_second = Stamped(at=datetime(2026, 1, 1, 8, 0, 0, tzinfo=UTC))
+    just_after = Stamped(at=datetime(2026, 1, 1, 16, 0, 0, 1, tzinfo=timezone(timedelta(hours=8))))
+    first, second = (m.model_dump(mode="json")["at"] for m in (on_the_second, just_after))
+    assert first == "2026-01-01T08:00:00.000000Z" and second == "2026-01-01T08:00:00.000001Z" and first < second
+    assert Stamped.model_validate_json(just_after.model_dump_json()) == just_after
