@@ -69,32 +69,37 @@ Cursor = Annotated[
 ]
 
 
-def platform_of(request: Request) -> Platform:
+def running_platform(request: Request) -> Platform:
     return request.app.state.platform
 
 
-def intake_client(request: Request) -> IntakeClient:
-    return platform_of(request).intake
+# async, like every dependency here: FastAPI runs a plain `def` dependency in a worker thread
+async def platform_of(request: Request) -> Platform:
+    return running_platform(request)
 
 
-def routing_client(request: Request) -> RoutingClient:
-    return platform_of(request).routing
+async def intake_client(request: Request) -> IntakeClient:
+    return running_platform(request).intake
 
 
-def supervision_client(request: Request) -> SupervisionClient:
-    return platform_of(request).supervision
+async def routing_client(request: Request) -> RoutingClient:
+    return running_platform(request).routing
 
 
-def notify_client(request: Request) -> NotifyClient:
-    return platform_of(request).notify
+async def supervision_client(request: Request) -> SupervisionClient:
+    return running_platform(request).supervision
 
 
-def division_store(request: Request) -> DivisionStore:
-    return platform_of(request).divisions
+async def notify_client(request: Request) -> NotifyClient:
+    return running_platform(request).notify
 
 
-def api_key_store(request: Request) -> ApiKeyStore:
-    return platform_of(request).api_keys
+async def division_store(request: Request) -> DivisionStore:
+    return running_platform(request).divisions
+
+
+async def api_key_store(request: Request) -> ApiKeyStore:
+    return running_platform(request).api_keys
 
 
 PlatformDep = Annotated[Platform, Depends(platform_of)]

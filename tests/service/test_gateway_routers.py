@@ -3,6 +3,7 @@ typed clients (swapped in through `dependency_overrides`), so no service, broker
 
 import asyncio
 import copy
+import inspect
 
 import httpx
 import pytest
@@ -286,3 +287,17 @@ def test_every_route_documents_its_errors_as_problem_json(gateway):
             errors = {status: r for status, r in operation["responses"].items() if status.startswith(("4", "5"))}
             documented = {s for s, r in errors.items() if "application/problem+json" in r.get("content", {})}
             assert documented, f"{method.upper()} {path} documents no problem+json error"
+
+
+def test_no_route_dependency_hops_to_a_worker_thread(gateway):
+    """FastAPI runs a plain `def` dependency in a thread pool: every one here is `async def`."""
+
+    def calls(dependant):
+        for sub in dependant.dependencies:
+            yield sub.call
+            yield from calls(sub)
+
+    for route in gateway.app.routes:
+        if hasattr(route, "dependant"):
+            sync = [call.__name__ for call in calls(route.dependant) if not inspect.iscoroutinefunction(call)]
+            assert not sync, f"{route.path}: {sync}"
