@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from contracts.vocabulary import Channel, DivisionCode, EntityId, Role
 from infra.pii import normalise_phone
@@ -44,6 +44,13 @@ class ApiKeyIn(Strict):
     unit: EntityId | None = Field(
         default=None, description="承办单位的密钥所代表的单位 / for a handler's key: the unit it acts for"
     )
+
+    @field_validator("unit")
+    @classmethod
+    def only_for_handlers(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        if unit is not None and info.data.get("role") is not Role.HANDLER:
+            raise ValueError("只有承办单位的密钥可以指定单位 (only a handler's key acts for a unit)")
+        return unit
 
 
 class ApiKeyCreated(BaseModel):

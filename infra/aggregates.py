@@ -135,9 +135,6 @@ class AggregateCollection(Generic[Entity]):
             return True
         raise VersionConflict(key, self.get(key))
 
-    def relay_leftovers(self, key: str) -> int:
-        return self.outbox.relay(key)
-
     def sweep(self, older_than: timedelta) -> int:
         return self.outbox.sweep(older_than)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from contracts.vocabulary import DIVISION_CODE, Role
+from contracts.vocabulary import DIVISION_CODE
 from gateway.auth import require_scope
 from gateway.deps import Admin, ApiKeys, Divisions, Routing, administered
 from gateway.problems import Problem, problem_responses
@@ -26,8 +26,6 @@ async def create_api_key(
     """A key with a role and a division scope; a handler's key may name the unit it acts for."""
     await administered(principal, divisions, body.scope, "scope")
     if body.unit is not None:
-        if body.role is not Role.HANDLER:
-            raise Problem(422, "只有承办单位的密钥可以指定单位", "Only a handler's key acts for a unit", "unit")
         unit = await routing.unit(body.unit)
         require_scope(principal, unit.division, "unit")
     key_id, key = await api_keys.issue(body.role, body.scope, body.label, body.unit)

@@ -4,11 +4,11 @@ from contracts.intake import ContactView, PublicOpinionView, StaffOpinionView
 from infra.pii import mask_name, mask_phone
 from services.intake.opinion import Opinion
 
-PROGRESS = PublicOpinionView.model_fields.keys()
+PROGRESS = set(PublicOpinionView.model_fields)  # what an opinion shows of its progress
 
 
 def public_view(opinion: Opinion) -> PublicOpinionView:
-    return PublicOpinionView.model_validate(opinion.model_dump(include=set(PROGRESS)))
+    return PublicOpinionView.model_validate(opinion.model_dump(include=PROGRESS))
 
 
 def staff_view(opinion: Opinion, contact: dict | None, reveal: bool) -> StaffOpinionView:
@@ -19,4 +19,4 @@ def staff_view(opinion: Opinion, contact: dict | None, reveal: bool) -> StaffOpi
         if not reveal:
             name, phone = name and mask_name(name), phone and mask_phone(phone)
         shown = ContactView(name=name, phone=phone, masked=not reveal)
-    return StaffOpinionView.model_validate({**opinion.model_dump(include=set(PROGRESS)), "contact": shown})
+    return StaffOpinionView.model_validate({**opinion.model_dump(include=PROGRESS), "contact": shown})

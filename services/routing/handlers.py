@@ -18,10 +18,8 @@ from services.routing.views import case_view
 
 
 def open_case(store: RoutingStore, opinion: OpinionReceived, envelope: Envelope, now: datetime) -> None:
-    """One case per received opinion, for the lifetime of the data: a redelivery finds it stored."""
-    if store.cases.get(opinion.tracking_code) is not None:
-        store.cases.relay_leftovers(opinion.tracking_code)
-        return
+    """One case per received opinion, for the lifetime of the data: a redelivery finds it stored
+    (`add` then only publishes what a crash left in its outbox)."""
     division_rules = store.rules_for(opinion.division)
     units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
     calendar = WorkingCalendar(store.calendar_overrides(opinion.division, local_date(now)))
