@@ -5,7 +5,7 @@ its consumer has ever started waits in that consumer's queue instead of being dr
 exchange. A test checks this table against the handlers the services declare.
 """
 
-from contracts.intake import OpinionReceived
+from contracts.intake.opinions import OpinionReceived
 from contracts.message import Message
 from contracts.routing import CaseAccepted, CaseAssigned
 

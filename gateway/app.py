@@ -9,7 +9,22 @@ from gateway import problems
 from gateway.broker import ServiceUnavailable
 from gateway.observe import ObserveRequests
 from gateway.platform import Platform
-from gateway.routers import admin, cases, directory, health, notifications, opinions, supervision, units
+from gateway.routers import (
+    admin,
+    cases,
+    directory,
+    grouping,
+    health,
+    imports,
+    notifications,
+    open311,
+    opinions,
+    photos,
+    receptions,
+    suggestions,
+    supervision,
+    units,
+)
 from infra.logs import configure_logging
 from infra.settings import Settings, get_settings
 
@@ -36,7 +51,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="人大民情平台 gateway", version="0.1.0", lifespan=lifespan)
     problems.install(app)
     app.add_exception_handler(ServiceUnavailable, on_service_unavailable)
-    for module in (opinions, cases, supervision, notifications, directory, units, admin, health):
+    routers = (
+        opinions,
+        photos,
+        grouping,
+        imports,
+        suggestions,
+        receptions,
+        directory,
+        cases,
+        supervision,
+        notifications,
+        units,
+        admin,
+        open311,
+        health,
+    )
+    for module in routers:
         app.include_router(module.router)
 
     app.add_middleware(ObserveRequests)

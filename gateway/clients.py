@@ -10,7 +10,8 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, TypeAdapter
 
 from contracts.actor import Actor
-from contracts.intake import DeputyIn, PublicOpinionView, StaffOpinionView, StationIn, StationView
+from contracts.intake.directory import DeputyIn, StationIn, StationView
+from contracts.intake.opinions import PublicOpinionView, StaffOpinionView
 from contracts.notify import NotificationView
 from contracts.paging import Page
 from contracts.routing import AcceptCaseIn, CalendarDayIn, CaseView, RoutingRuleIn, UnitIn

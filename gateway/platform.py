@@ -2,7 +2,7 @@
 
 import logging
 
-from contracts.intake import SubmitOpinion
+from contracts.intake.opinions import SubmitOpinion
 from gateway.api_keys import ApiKeyStore
 from gateway.broker import Broker
 from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient

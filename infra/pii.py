@@ -13,7 +13,7 @@ import re
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from contracts.intake import SealedContact
+from contracts.intake.opinions import SealedContact
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

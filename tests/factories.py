@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from contracts.actor import Actor
-from contracts.intake import OpinionReceived, SubmitOpinion
+from contracts.intake.opinions import OpinionReceived, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 

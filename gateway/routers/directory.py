@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, Response
 
-from contracts.intake import DeputyIn, StationIn, StationView
+from contracts.intake.directory import DeputyIn, StationIn, StationView
 from gateway.deps import Admin, Cursor, DivisionParam, Divisions, Intake, Limit, administered
 from gateway.paging import PAGED, items_with_next_link
 from gateway.problems import problem_responses

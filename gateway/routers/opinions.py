@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from prometheus_client import Counter
 
-from contracts.intake import PublicOpinionView, StaffOpinionView, SubmitOpinion
+from contracts.intake.opinions import PublicOpinionView, StaffOpinionView, SubmitOpinion
 from gateway.auth import require_scope
 from gateway.deps import CaseReader, Intake
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER

@@ -7,8 +7,7 @@ from prometheus_client import Counter
 from contracts.actor import Actor
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake import DeputyIn, StaffOpinionView, StationIn, SubmitOpinion
-from contracts.paging import Page
+from contracts.intake.opinions import StaffOpinionView, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned
 from infra.pii import PiiCipher
 from services.intake import opinion as rules
@@ -52,19 +51,3 @@ def staff_view_of(store: IntakeStore, cipher: PiiCipher, tracking_code: str, act
     opinion = find_opinion(store, tracking_code)
     contact = cipher.open(opinion.contact) if opinion.contact else None
     return staff_view(opinion, contact, rules.reveals_contact(actor.role))
-
-
-def register_station(store: IntakeStore, station: StationIn) -> StationIn:
-    store.save_station(station)
-    return station
-
-
-def register_deputy(store: IntakeStore, deputy: DeputyIn) -> DeputyIn:
-    if not store.has_station(deputy.station_id):
-        raise ServiceError(ErrorCode.INVALID, f"联络站 {deputy.station_id} 不存在 (unknown station)", "station_id")
-    store.save_deputy(deputy)
-    return deputy
-
-
-def stations(store: IntakeStore, division_prefix: str, limit: int, after: str | None) -> Page:
-    return store.stations_in(division_prefix, limit, after)

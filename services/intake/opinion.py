@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from contracts.intake import OpinionReceived, SealedContact, SubmitOpinion
+from contracts.intake.opinions import OpinionReceived, SealedContact, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, Instant, Role
 

@@ -2,17 +2,33 @@
 
 from contracts.actor import Actor
 from contracts.errors import parse
-from contracts.intake import DeputyIn, StationIn, SubmitOpinion
+from contracts.intake.opinions import SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned
 from infra.nameko_dependencies import Cipher, StoreProvider
 from infra.nameko_entrypoints import command_handler, event_handler, rpc
 from infra.nameko_service import StoredService
 from services.intake import handlers
+from services.intake.directory.entrypoints import DirectoryEntrypoints
+from services.intake.grouping.entrypoints import GroupingEntrypoints
+from services.intake.imports.entrypoints import ImportEntrypoints
+from services.intake.photos.entrypoints import PhotoEntrypoints
+from services.intake.receptions.entrypoints import ReceptionEntrypoints
 from services.intake.store import IntakeStore
+from services.intake.suggestions.entrypoints import SuggestionEntrypoints
 from services.intake.views import public_view
 
 
-class IntakeService(StoredService):
+class IntakeService(
+    DirectoryEntrypoints,
+    ReceptionEntrypoints,
+    SuggestionEntrypoints,
+    PhotoEntrypoints,
+    GroupingEntrypoints,
+    ImportEntrypoints,
+    StoredService,
+):
+    """Opinions here; each other capability's entrypoints live in its own package and are mixed in."""
+
     name = "intake"
 
     store: IntakeStore = StoreProvider(IntakeStore, "intake")
@@ -41,15 +57,3 @@ class IntakeService(StoredService):
     def staff_view(self, tracking_code: str, actor: dict) -> dict:
         view = handlers.staff_view_of(self.store, self.cipher, tracking_code, parse(Actor, actor))
         return view.model_dump(mode="json")
-
-    @rpc
-    def register_station(self, station: dict) -> dict:
-        return handlers.register_station(self.store, parse(StationIn, station)).model_dump()
-
-    @rpc
-    def register_deputy(self, deputy: dict) -> dict:
-        return handlers.register_deputy(self.store, parse(DeputyIn, deputy)).model_dump()
-
-    @rpc
-    def stations(self, division_prefix: str, limit: int = 100, after: str | None = None) -> dict:
-        return handlers.stations(self.store, division_prefix, limit, after).model_dump(mode="json")

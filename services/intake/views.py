@@ -1,6 +1,6 @@
 """What callers see of an opinion: the public view never has the contact; staff see it masked or not."""
 
-from contracts.intake import ContactView, PublicOpinionView, StaffOpinionView
+from contracts.intake.opinions import ContactView, PublicOpinionView, StaffOpinionView
 from infra.pii import mask_name, mask_phone
 from services.intake.opinion import Opinion
 

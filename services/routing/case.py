@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from contracts.actor import Actor
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake import OpinionReceived
+from contracts.intake.opinions import OpinionReceived
 from contracts.message import Message
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, Instant

@@ -5,7 +5,7 @@ from datetime import datetime
 from contracts.actor import Actor
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake import OpinionReceived
+from contracts.intake.opinions import OpinionReceived
 from contracts.paging import Page
 from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.aggregates import VersionConflict

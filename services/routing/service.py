@@ -2,7 +2,7 @@
 
 from contracts.actor import Actor
 from contracts.errors import parse
-from contracts.intake import OpinionReceived
+from contracts.intake.opinions import OpinionReceived
 from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.clock import utc_now
 from infra.logs import correlation_id

@@ -8,7 +8,7 @@ import random
 import httpx
 from kombu import Connection
 
-from contracts.intake import SubmitOpinion
+from contracts.intake.opinions import SubmitOpinion
 from infra import topology
 from tests.broker_connections import close_connection, named_connections
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError, parse
-from contracts.intake import OpinionReceived, SubmitOpinion
+from contracts.intake.opinions import OpinionReceived, SubmitOpinion
 from contracts.routing import CaseAssigned, UnitIn, UnitRef
 from contracts.vocabulary import Instant
 from infra.pii import PiiCipher

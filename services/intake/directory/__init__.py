@@ -1,0 +1,1 @@
+"""Where items come from: townships, villages or communities, grids, liaison stations, deputies."""

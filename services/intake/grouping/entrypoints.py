@@ -1,0 +1,5 @@
+"""The grouping RPCs, mixed into IntakeService."""
+
+
+class GroupingEntrypoints:
+    pass

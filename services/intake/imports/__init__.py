@@ -1,0 +1,1 @@
+"""Bulk import of items from county systems (CSV, XLSX, JSON)."""

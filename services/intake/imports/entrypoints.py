@@ -1,0 +1,5 @@
+"""The imports RPCs, mixed into IntakeService."""
+
+
+class ImportEntrypoints:
+    pass

@@ -1,0 +1,1 @@
+"""Photos attached to items: uploaded on their own, checked by content, stripped of EXIF, kept in GridFS."""

@@ -1,0 +1,5 @@
+"""The photos RPCs, mixed into IntakeService."""
+
+
+class PhotoEntrypoints:
+    pass

@@ -1,0 +1,9 @@
+"""The photos collections."""
+
+
+class PhotoStore:
+    def __init__(self, db):
+        self.db = db
+
+    def ensure_indexes(self) -> None:
+        pass

@@ -1,0 +1,5 @@
+"""The receptions RPCs, mixed into IntakeService."""
+
+
+class ReceptionEntrypoints:
+    pass

@@ -1,0 +1,5 @@
+"""The suggestions RPCs, mixed into IntakeService."""
+
+
+class SuggestionEntrypoints:
+    pass
