@@ -11,6 +11,7 @@ from services.intake import handlers
 from services.intake.directory.entrypoints import DirectoryEntrypoints
 from services.intake.grouping.entrypoints import GroupingEntrypoints
 from services.intake.imports.entrypoints import ImportEntrypoints
+from services.intake.listing.entrypoints import ListingEntrypoints
 from services.intake.photos.entrypoints import PhotoEntrypoints
 from services.intake.receptions.entrypoints import ReceptionEntrypoints
 from services.intake.store import IntakeStore
@@ -25,6 +26,7 @@ class IntakeService(
     PhotoEntrypoints,
     GroupingEntrypoints,
     ImportEntrypoints,
+    ListingEntrypoints,
     StoredService,
 ):
     """Opinions here; each other capability's entrypoints live in its own package and are mixed in."""

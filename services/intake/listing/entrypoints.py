@@ -1,0 +1,5 @@
+"""The listing RPCs, mixed into IntakeService."""
+
+
+class ListingEntrypoints:
+    pass
