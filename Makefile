@@ -1,4 +1,4 @@
-.PHONY: run test test-unit bench install broker reset-data fault-test
+.PHONY: run test test-unit bench install broker reset-data fault-test rotate-pii-keys
 
 install:
 	@scripts/ensure-venv.sh
@@ -33,3 +33,7 @@ bench: broker
 ## deletes the embedded store's files ($${DATA_DIR:-.data}) after listing them; refuses while `make run` uses them
 reset-data: install
 	.venv/bin/python -m devtools.reset_data "$${DATA_DIR:-.data}"
+
+## re-encrypts stored contacts under the first key of PII_KEYS, once the services run with it (see README)
+rotate-pii-keys: install
+	.venv/bin/python -m devtools.rotate_pii_keys

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from contracts.vocabulary import Channel
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -38,13 +40,22 @@ class ServiceError(Exception):
         return cls(code, detail, field or None, json.loads(state) if state else None)
 
 
+UNION_TAGS = frozenset(Channel)
+
+
+def field_path(location: tuple) -> str:
+    """A pydantic error location as the dotted field the caller wrote: `details.station_id`, without the
+    tag pydantic puts in for a member of a union tagged by channel (`details.station_visit.station_id`)."""
+    return ".".join(str(part) for part in location if part not in UNION_TAGS)
+
+
 def parse(model: type[Model], data: Any) -> Model:
     """Validates an RPC argument as `model`; bad input is an INVALID error naming the first field."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
+        field = field_path(first["loc"]) or "body"
         raise ServiceError(ErrorCode.INVALID, f"{field}: {first['msg']}", field) from None
 
 

@@ -53,8 +53,10 @@ class CaseView(BaseModel):
     """A case as staff see it; `version` is what an action's `expected_version` refers to."""
 
     case_id: str
+    case_number: str | None = None
     division: str
     channel: Channel
+    category: str | None = None
     status: CaseStatus
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = Field(default_factory=list)
@@ -77,13 +79,15 @@ class UnitIn(BaseModel):
 
 
 class RoutingRuleIn(BaseModel):
-    """Items of `division` (and below) whose content contains any keyword go to `lead_unit`.
-
-    A rule with no keywords is the division's default.
+    """Items of `division` (and below) whose content contains any keyword, and whose category is one
+    of `categories`, go to `lead_unit`. A rule with neither keywords nor categories is the default.
     """
 
     division: DivisionCode
     keywords: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=100)
+    categories: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
+        default_factory=list, max_length=50, examples=[["道路交通"]]
+    )
     lead_unit: str = Field(min_length=1, max_length=64)
     co_units: list[str] = Field(default_factory=list, max_length=10)
     priority: int = Field(default=100, ge=0, le=10_000)

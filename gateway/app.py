@@ -12,6 +12,7 @@ from gateway.platform import Platform
 from gateway.routers import (
     admin,
     cases,
+    categories,
     directory,
     grouping,
     health,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         suggestions,
         receptions,
         directory,
+        categories,
         cases,
         supervision,
         notifications,

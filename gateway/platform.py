@@ -9,6 +9,7 @@ from gateway.clients import IntakeClient, NotifyClient, RoutingClient, Supervisi
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
+from gateway.references import References
 from gateway.stores import DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
@@ -27,6 +28,7 @@ class Platform:
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
         self.intake = IntakeClient(self.broker)
+        self.references = References(self.intake)
         self.routing = RoutingClient(self.broker)
         self.supervision = SupervisionClient(self.broker)
         self.notify = NotifyClient(self.broker)

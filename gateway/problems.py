@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contracts.errors import ErrorCode, ServiceError
+from contracts.errors import ErrorCode, ServiceError, field_path
 from infra.logs import correlation_id
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ def problem_response(
 
 
 def _field_path(location: tuple) -> str:
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
+    return field_path(tuple(part for part in location if part not in ("body", "query", "path", "header"))) or "body"
 
 
 async def on_problem(request: Request, problem: Problem) -> JSONResponse:

@@ -1,9 +1,22 @@
 """HTTP request and response bodies of the gateway's own; responses never carry what the caller may not see."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from contracts.intake.categories import CategoryName
+from contracts.intake.opinions import (
+    Content,
+    CountySystemDetails,
+    DeputyDetails,
+    GridOfficerDetails,
+    HotlineDetails,
+    MailboxDetails,
+    QrDetails,
+    StationVisitDetails,
+    VillageMeetingDetails,
+    WebDetails,
+)
 from contracts.vocabulary import Channel, DivisionCode, EntityId, Role
 from infra.pii import normalise_phone
 
@@ -24,11 +37,77 @@ class ContactIn(Strict):
         return normalise_phone(value)
 
 
+PhotoIds = Annotated[
+    list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]],
+    Field(default_factory=list, max_length=3, description="先上传的照片 / photos uploaded before, at most 3"),
+]
+
+
 class OpinionIn(Strict):
+    """A citizen's item. From a deputy's or station's QR code, `deputy_id` or `station_id` names the receiver."""
+
     division: DivisionCode
     channel: PUBLIC_CHANNELS
-    content: str = Field(min_length=2, max_length=5000, examples=["文苑路公交站台的顶棚坏了，下雨天没法等车"])
+    content: Content
+    category: CategoryName | None = None
+    deputy_id: EntityId | None = None
+    station_id: EntityId | None = None
+    photos: PhotoIds
     contact: ContactIn | None = None
+
+    @field_validator("deputy_id", "station_id")
+    @classmethod
+    def receiver_only_from_a_code(cls, receiver: str | None, info: ValidationInfo) -> str | None:
+        if receiver is not None and info.data.get("channel") is not Channel.QR:
+            raise ValueError("接收人只能来自二维码 (a receiver comes with the qr channel only)")
+        return receiver
+
+    def details(self) -> QrDetails | WebDetails:
+        if self.channel is Channel.QR:
+            return QrDetails(deputy_id=self.deputy_id, station_id=self.station_id)
+        return WebDetails()
+
+
+StaffDetails = Annotated[
+    StationVisitDetails
+    | GridOfficerDetails
+    | VillageMeetingDetails
+    | HotlineDetails
+    | MailboxDetails
+    | DeputyDetails
+    | CountySystemDetails,
+    Field(discriminator="channel"),
+]
+
+
+class StaffOpinionIn(Strict):
+    """An item entered by staff: `details.channel` says how it came in, and the rest of `details` where from."""
+
+    division: DivisionCode
+    content: Content
+    details: StaffDetails
+    category: CategoryName | None = None
+    grid_id: EntityId | None = Field(default=None, description="反映问题所在的网格 / the grid the item comes from")
+    photos: PhotoIds
+    contact: ContactIn | None = Field(default=None, description="匿名反映可不填 / leave out for an anonymous item")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "division": "330481001",
+                    "content": "文苑社区3幢楼道灯坏了一个多月，老人晚上上下楼不方便",
+                    "category": "市政设施",
+                    "details": {
+                        "channel": "station_visit",
+                        "station_id": "xiashi-station",
+                        "deputy_id": "deputy-zhang-wei",
+                    },
+                    "contact": {"name": "陈小明", "phone": "13812345678"},
+                }
+            ]
+        }
+    )
 
 
 class OpinionAccepted(BaseModel):

@@ -43,6 +43,10 @@ class PiiCipher:
         self._active = next(iter(self._keys))
         self._lookup_key = hashlib.sha256(b"phone-lookup:" + self._keys[self._active]).digest()
 
+    @property
+    def active_key_id(self) -> str:
+        return self._active
+
     def seal(self, name: str | None, phone: str | None) -> SealedContact:
         nonce = os.urandom(12)
         plaintext = json.dumps({"name": name, "phone": phone}, ensure_ascii=False).encode()

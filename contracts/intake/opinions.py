@@ -1,17 +1,36 @@
 """intake's contracts for opinions: where an item comes from on each channel, the submission
 command, the events about an opinion and its views."""
 
+import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contracts.message import Message
 from contracts.routing import Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Role
 
 CONTENT_MAX = 5000
+
+
+def normalised_text(value: object) -> object:
+    """NFKC (full-width letters and digits become plain ones), runs of spaces made one, lines kept."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).replace("\r\n", "\n")
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+Content = Annotated[
+    str,
+    BeforeValidator(normalised_text),
+    Field(min_length=2, max_length=CONTENT_MAX, examples=["文苑路公交站台的顶棚坏了，下雨天没法等车"]),
+]
+"""An item's text, normalised and bounded the same way on every channel."""
 
 
 class Details(BaseModel):
@@ -155,7 +174,7 @@ class SubmitOpinion(Message):
     tracking_code: str
     division: DivisionCode
     channel: Channel
-    content: str
+    content: Content
     submitted_at: datetime
     contact: SealedContact | None = None
     category: str | None = None
@@ -235,3 +254,34 @@ class StaffOpinionView(PublicOpinionView):
     """For staff in the item's division: the citizen's contact, masked unless the role calls back."""
 
     contact: ContactView | None = None
+
+
+class OpinionReceipt(BaseModel):
+    """What a staff submission answers at once: the citizen's tracking code and the case number."""
+
+    tracking_code: str = Field(examples=["7K3P-9XTA-2MQD"])
+    case_number: str | None = Field(examples=["330481-2026-000123"])
+    status: CaseStatus = Field(examples=["received"])
+    status_url: str = Field(examples=["/v1/public/opinions/7K3P-9XTA-2MQD"])
+    duplicate: bool = Field(
+        default=False, description="该县级系统编号此前已导入 / the county system's id was stored before: nothing new"
+    )
+
+
+class EraseContactIn(BaseModel):
+    """The citizen proves the item is theirs with the last four digits of the phone they gave."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone_last_four: str = Field(pattern=r"^\d{4}$", examples=["5678"])
+
+
+class ContactErasedView(BaseModel):
+    tracking_code: str
+    contact_erased: bool = True
+
+
+class ReencryptionReport(BaseModel):
+    reencrypted: int
+    remaining: int
+    active_key: str

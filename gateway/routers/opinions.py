@@ -7,16 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from prometheus_client import Counter
 
-from contracts.intake.opinions import PublicOpinionView, StaffOpinionView, SubmitOpinion
+from contracts.intake.opinions import (
+    STAFF_CHANNELS,
+    ContactErasedView,
+    EraseContactIn,
+    OpinionReceipt,
+    PublicOpinionView,
+    StaffOpinionView,
+    SubmitOpinion,
+)
+from contracts.vocabulary import Role
 from gateway.auth import require_scope
-from gateway.deps import CaseReader, Intake
+from gateway.clients import IntakeClient
+from gateway.deps import CaseReader, Intake, PlatformDep, allowed
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gateway.json_body import openapi_request_body, read_json
 from gateway.platform import Platform
 from gateway.problems import Problem, problem_responses
 from gateway.rate_limit import enforce_public_rate_limit
-from gateway.schemas import OpinionAccepted, OpinionIn
+from gateway.schemas import OpinionAccepted, OpinionIn, StaffOpinionIn
 from infra.clock import utc_now
 from infra.logs import correlation_id
 
@@ -27,6 +37,7 @@ TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_CODE = re.compile(rf"^[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}$")
 SUBMISSIONS = Counter("public_opinion_submissions_total", "Opinions accepted at the gateway", ["channel"])
 
+Submitter = allowed(Role.STATION, Role.INFO_OFFICER, Role.DEPUTY, Role.COUNTY_SYSTEM)
 TrackingCode = Annotated[str, Path(max_length=20, examples=["7K3P-9XTA-2MQD"])]
 
 
@@ -78,6 +89,13 @@ def accepted_response(accepted: OpinionAccepted) -> Response:
 async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted:
     if await platform.divisions.get(body.division) is None:
         raise Problem(422, "未知的行政区划", f"Division {body.division} is not served by this platform", "division")
+    if body.deputy_id or body.station_id:
+        kind = "deputy" if body.deputy_id else "station"
+        await platform.references.check_receiver(kind, body.deputy_id or body.station_id, body.division)
+    if body.category:
+        await platform.references.check_category(body.category, body.division)
+    if body.photos:
+        await check_photos(platform.intake, body.photos)
     contact = platform.cipher.seal(body.contact.name, body.contact.phone) if body.contact else None
     # built from input validated just above, so it skips a second validation on this hot path
     command = SubmitOpinion.model_construct(
@@ -87,12 +105,100 @@ async def accept_opinion(body: OpinionIn, platform: Platform) -> OpinionAccepted
         content=body.content,
         submitted_at=utc_now(),
         contact=contact,
+        category=body.category,
+        details=body.details(),
+        grid_id=None,
+        photos=body.photos,
+        entered_by=None,
     )
     await platform.broker.send_command(command.envelope(body.division, correlation_id.get()))
     SUBMISSIONS.labels(body.channel.value).inc()
     return OpinionAccepted(
         tracking_code=command.tracking_code, status_url=f"/v1/public/opinions/{command.tracking_code}"
     )
+
+
+async def check_photos(intake: IntakeClient, photos: list[str]) -> None:
+    unknown = await intake.unknown_photos(photos)
+    if unknown:
+        raise Problem(422, "照片不存在或已被使用", f"Unknown or already used photos: {', '.join(unknown)}", "photos")
+
+
+@router.post(
+    "/opinions",
+    status_code=201,
+    response_model=OpinionReceipt,
+    responses={
+        200: {"model": OpinionReceipt, "description": "县级系统编号此前已导入 / seen before: the stored item"},
+        **problem_responses(400, 401, 403, 409, 422, 503),
+    },
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
+)
+async def enter_opinion(
+    body: StaffOpinionIn,
+    principal: Submitter,
+    intake: Intake,
+    platform: PlatformDep,
+    request: Request,
+    response: Response,
+) -> OpinionReceipt:
+    """An item entered by staff from a visit, a meeting, the hotline, a mailbox, a grid officer or a
+    deputy, or sent by a county system (201 with its tracking code and case number).
+
+    Each role uses its own channels (a station: station_visit, village_meeting, mailbox, hotline; an
+    information officer: grid_officer; a deputy: deputy; a county system: county_system). The
+    station, deputy, grid, reception session and category are checked before anything is stored.
+    """
+    if body.details.channel not in STAFF_CHANNELS.get(principal.role, frozenset()):
+        raise Problem(
+            403,
+            "该角色不能使用此渠道",
+            f"Role {principal.role.value} may not use {body.details.channel}",
+            "details.channel",
+        )
+    require_scope(principal, body.division)
+    if body.photos:
+        await check_photos(intake, body.photos)
+    command = SubmitOpinion(
+        tracking_code=new_tracking_code(),
+        division=body.division,
+        channel=body.details.channel,
+        content=body.content,
+        submitted_at=utc_now(),
+        contact=platform.cipher.seal(body.contact.name, body.contact.phone) if body.contact else None,
+        category=body.category,
+        details=body.details,
+        grid_id=body.grid_id,
+        photos=body.photos,
+        entered_by=principal.label,
+    )
+    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
+    if idempotency_key is None:
+        receipt = await intake.submit_staff_opinion(command, principal)
+    else:
+        async with idempotent(
+            platform.idempotency, f"staff-opinion:{principal.key_id}", idempotency_key, body
+        ) as outcome:
+            if outcome.replay:
+                receipt = OpinionReceipt.model_validate(outcome.replay)
+            else:
+                receipt = await intake.submit_staff_opinion(command, principal)
+                outcome.response = receipt.model_dump(mode="json")
+    response.status_code = 200 if receipt.duplicate else 201
+    return receipt
+
+
+@router.post(
+    "/public/opinions/{tracking_code}/erase-contact",
+    response_model=ContactErasedView,
+    responses=problem_responses(403, 404, 422, 429, 503),
+)
+async def erase_contact(tracking_code: TrackingCode, body: EraseContactIn, request: Request, intake: Intake):
+    """个人信息删除 (PIPL 删除权): the citizen who gave a phone number proves it with its last four digits,
+    and their name and phone are erased. The item stays, anonymised. Five wrong tries lock the code."""
+    platform: Platform = request.app.state.platform
+    enforce_public_rate_limit(request, platform.public_limiter)
+    return await intake.erase_contact(checked_code(tracking_code), body)
 
 
 @router.get(

@@ -1,30 +1,103 @@
 """intake's use cases: each takes the store and what arrived, asks the domain, and saves."""
 
 import logging
+from datetime import datetime
 
 from prometheus_client import Counter
 
 from contracts.actor import Actor
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake.opinions import StaffOpinionView, SubmitOpinion
+from contracts.intake.categories import CategoryList
+from contracts.intake.opinions import (
+    ContactErasedView,
+    OpinionReceipt,
+    Receiver,
+    ReencryptionReport,
+    StaffOpinionView,
+    SubmitOpinion,
+)
 from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.vocabulary import within
+from infra.aggregates import VersionConflict
+from infra.clock import local_date
 from infra.pii import PiiCipher
 from services.intake import opinion as rules
+from services.intake.categories import unique
 from services.intake.opinion import Opinion
+from services.intake.provenance import Lookups, receiver_of
 from services.intake.store import IntakeStore
 from services.intake.views import staff_view
 
 log = logging.getLogger(__name__)
 OPINIONS_RECEIVED = Counter("opinions_received_total", "Opinions stored by intake", ["channel"])
+ERASE_ATTEMPTS = 5  # wrong proofs before a tracking code's erasure is locked (the gateway limits per address)
+
+
+def lookups(store: IntakeStore) -> Lookups:
+    return Lookups(
+        directory=lambda kind, entry_id: store.directory.find(kind, entry_id),
+        reception=lambda reception_id: store.receptions.get(reception_id),
+        categories=lambda division: store.category_list(division).names,
+    )
 
 
 def receive_opinion(store: IntakeStore, command: SubmitOpinion, envelope: Envelope) -> None:
-    """Stores the opinion once per tracking code and announces it; a redelivery changes nothing."""
-    opinion, received = rules.receive(command)
-    if store.opinions.add(opinion, [received], envelope.correlation_id):
+    """A citizen's submission, acknowledged before it got here: stored whatever happened meanwhile.
+
+    The gateway checked the receiver and category; should the directory have changed since (a
+    deputy deactivated a second later), the item is kept without them rather than lost.
+    """
+    try:
+        receiver = receiver_of(command, lookups(store))
+    except ServiceError as refused:
+        log.warning("opinion %s kept without its %s: %s", command.tracking_code, refused.field, refused.detail)
+        command = command.model_copy(update={"details": None, "category": None, "grid_id": None})
+        receiver = receiver_of(command, lookups(store))
+    store_opinion(store, command, receiver, envelope.correlation_id)
+
+
+def receive_staff_opinion(
+    store: IntakeStore, command: SubmitOpinion, actor: Actor, correlation_id: str
+) -> OpinionReceipt:
+    """An item entered by staff or a county system: its references are checked first, and a refusal
+    names the field with nothing stored. A county system's id seen before answers the stored item."""
+    if not within(command.division, actor.scope):
+        raise ServiceError(ErrorCode.FORBIDDEN, "不在密钥的管辖范围内 (outside the key's scope)", "division")
+    key = rules.external_key(command)
+    existing = store.by_external_key(key) if key else None
+    if existing is None:
+        receiver = receiver_of(command, lookups(store))
+        store_opinion(store, command, receiver, correlation_id)
+        existing = store.by_external_key(key) if key else store.opinions.get(command.tracking_code)
+        if existing.tracking_code == command.tracking_code:
+            return receipt(existing)
+    return receipt(existing, duplicate=True)
+
+
+def store_opinion(store: IntakeStore, command: SubmitOpinion, receiver: Receiver, correlation_id: str) -> None:
+    """Numbers the item and stores it once per tracking code; a redelivery changes nothing."""
+    if store.opinions.get(command.tracking_code) is not None:
+        store.opinions.outbox.relay(command.tracking_code)  # what a crash may have left unsent
+        return
+    year = local_date(command.submitted_at).year
+    number = rules.case_number(
+        command.division, year, store.next_case_number(command.division[:6], year, command.tracking_code)
+    )
+    opinion, received = rules.receive(command, receiver, number)
+    if store.opinions.add(opinion, [received], correlation_id):
         OPINIONS_RECEIVED.labels(opinion.channel.value).inc()
-        log.info("opinion %s received via %s", opinion.tracking_code, opinion.channel.value)
+        log.info("opinion %s (%s) received via %s", opinion.tracking_code, number, opinion.channel.value)
+
+
+def receipt(opinion: Opinion, duplicate: bool = False) -> OpinionReceipt:
+    return OpinionReceipt(
+        tracking_code=opinion.tracking_code,
+        case_number=opinion.case_number,
+        status=opinion.status,
+        status_url=f"/v1/public/opinions/{opinion.tracking_code}",
+        duplicate=duplicate,
+    )
 
 
 def apply_case_assigned(store: IntakeStore, event: CaseAssigned, envelope: Envelope) -> None:
@@ -51,3 +124,50 @@ def staff_view_of(store: IntakeStore, cipher: PiiCipher, tracking_code: str, act
     opinion = find_opinion(store, tracking_code)
     contact = cipher.open(opinion.contact) if opinion.contact else None
     return staff_view(opinion, contact, rules.reveals_contact(actor.role))
+
+
+def category_list(store: IntakeStore, division: str) -> CategoryList:
+    return store.category_list(division)
+
+
+def set_categories(store: IntakeStore, division: str, names: list[str]) -> CategoryList:
+    store.set_categories(division, unique(names))
+    return store.category_list(division)
+
+
+def erase_contact(
+    store: IntakeStore, cipher: PiiCipher, tracking_code: str, last_four: str, now: datetime, correlation_id: str
+) -> ContactErasedView:
+    """PIPL 删除权 for whoever proves the item is theirs; a few wrong tries lock the code's erasure."""
+    opinion = find_opinion(store, tracking_code)
+    if opinion.contact_erased:
+        return ContactErasedView(tracking_code=tracking_code)
+    if opinion.erase_attempts >= ERASE_ATTEMPTS:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "验证失败次数过多，请联系联络站 (too many failed attempts)", "phone_last_four"
+        )
+    contact = cipher.open(opinion.contact) if opinion.contact else None
+    if not rules.proves_submitter(opinion, contact, last_four):
+        store.opinions.save(rules.failed_proof(opinion), [], correlation_id)
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "手机号后四位不符 (the last four digits do not match)", "phone_last_four"
+        )
+    erased, event = rules.erase_contact(opinion, now)
+    store.opinions.save(erased, [event], correlation_id)
+    log.info("opinion %s: contact erased at the citizen's request", tracking_code)
+    return ContactErasedView(tracking_code=tracking_code)
+
+
+def reencrypt_contacts(store: IntakeStore, cipher: PiiCipher, batch: int) -> ReencryptionReport:
+    """Re-seals up to `batch` contacts sealed under older keys with the active one (and its phone hash)."""
+    done = 0
+    for opinion in store.contacts_under_old_keys(cipher.active_key_id, batch):
+        contact = cipher.open(opinion.contact)
+        resealed = opinion.model_copy(update={"contact": cipher.seal(contact.get("name"), contact.get("phone"))})
+        try:
+            store.opinions.save(resealed)
+            done += 1
+        except VersionConflict:
+            continue  # changed meanwhile: the next batch finds it again
+    remaining = len(store.contacts_under_old_keys(cipher.active_key_id, 1))
+    return ReencryptionReport(reencrypted=done, remaining=remaining, active_key=cipher.active_key_id)

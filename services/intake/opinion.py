@@ -4,11 +4,20 @@ Intake keeps its own read model of the case's progress, fed by routing's events,
 tracking-code lookup needs no other service.
 """
 
-from datetime import date
+import hmac
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from contracts.intake.opinions import OpinionReceived, SealedContact, SubmitOpinion
+from contracts.intake.opinions import (
+    ChannelDetails,
+    ContactErased,
+    OpinionReceived,
+    Origin,
+    Receiver,
+    SealedContact,
+    SubmitOpinion,
+)
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, Instant, Role
 
@@ -18,11 +27,21 @@ CALLS_BACK = frozenset({Role.STATION, Role.INFO_OFFICER})
 
 class Opinion(BaseModel):
     tracking_code: str
+    case_number: str | None = None
     division: str
     channel: Channel
     content: str
     submitted_at: Instant
+    category: str | None = None
+    details: ChannelDetails | None = None
+    receiver: Receiver | None = None
+    origin: Origin | None = None
+    photos: list[str] = []
+    entered_by: str | None = None
+    external_key: str | None = None
     contact: SealedContact | None = None
+    contact_erased: bool = False
+    erase_attempts: int = 0
     status: CaseStatus
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = []
@@ -32,13 +51,37 @@ class Opinion(BaseModel):
     version: int = 0
 
 
-def receive(command: SubmitOpinion) -> tuple[Opinion, OpinionReceived]:
+def external_key(command: SubmitOpinion) -> str | None:
+    """A county system's own id for the item, unique per division and system: an import or Open311
+    request sent twice is stored once."""
+    details = command.details
+    if details is None or details.channel is not Channel.COUNTY_SYSTEM:
+        return None
+    return f"{command.division}|{details.system}|{details.external_id}"
+
+
+def case_number(division: str, year: int, sequence: int) -> str:
+    """330481-2026-000123: the county, the year of receipt, the county's sequence in that year."""
+    return f"{division[:6]}-{year}-{sequence:06d}"
+
+
+def receive(
+    command: SubmitOpinion, receiver: Receiver | None = None, number: str | None = None
+) -> tuple[Opinion, OpinionReceived]:
     opinion = Opinion(
         tracking_code=command.tracking_code,
+        case_number=number,
         division=command.division,
         channel=command.channel,
         content=command.content,
         submitted_at=command.submitted_at,
+        category=command.category,
+        details=command.details,
+        receiver=receiver,
+        origin=Origin(division=command.division, grid_id=command.grid_id),
+        photos=command.photos,
+        entered_by=command.entered_by,
+        external_key=external_key(command),
         contact=command.contact,
         status=CaseStatus.RECEIVED,
         history=[
@@ -49,11 +92,16 @@ def receive(command: SubmitOpinion) -> tuple[Opinion, OpinionReceived]:
     )
     event = OpinionReceived(
         tracking_code=opinion.tracking_code,
+        case_number=opinion.case_number,
         division=opinion.division,
         channel=opinion.channel,
         content=opinion.content,
         submitted_at=opinion.submitted_at,
         has_contact=command.contact is not None,
+        category=opinion.category,
+        receiver=opinion.receiver,
+        origin=opinion.origin,
+        photos=opinion.photos,
     )
     return opinion, event
 
@@ -79,3 +127,19 @@ def accepted(opinion: Opinion, event: CaseAccepted) -> Opinion:
 
 def reveals_contact(role: Role) -> bool:
     return role in CALLS_BACK
+
+
+def proves_submitter(opinion: Opinion, contact: dict | None, last_four: str) -> bool:
+    """The citizen proves the item is theirs with the last four digits of the phone they gave."""
+    phone = (contact or {}).get("phone") or ""
+    return len(phone) >= 4 and hmac.compare_digest(phone[-4:], last_four)
+
+
+def erase_contact(opinion: Opinion, now: datetime) -> tuple[Opinion, ContactErased]:
+    """PIPL 删除权: the item stays, anonymised; every service holding a copy is told."""
+    erased = opinion.model_copy(update={"contact": None, "contact_erased": True})
+    return erased, ContactErased(tracking_code=opinion.tracking_code, division=opinion.division, erased_at=now)
+
+
+def failed_proof(opinion: Opinion) -> Opinion:
+    return opinion.model_copy(update={"erase_attempts": opinion.erase_attempts + 1})

@@ -2,8 +2,11 @@
 
 from contracts.actor import Actor
 from contracts.errors import parse
-from contracts.intake.opinions import SubmitOpinion
+from contracts.intake.categories import CategoriesIn
+from contracts.intake.opinions import EraseContactIn, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned
+from infra.clock import utc_now
+from infra.logs import correlation_id
 from infra.nameko_dependencies import Cipher, StoreProvider
 from infra.nameko_entrypoints import command_handler, event_handler, rpc
 from infra.nameko_service import StoredService
@@ -59,3 +62,34 @@ class IntakeService(
     def staff_view(self, tracking_code: str, actor: dict) -> dict:
         view = handlers.staff_view_of(self.store, self.cipher, tracking_code, parse(Actor, actor))
         return view.model_dump(mode="json")
+
+    @rpc
+    def submit_staff_opinion(self, command: dict, actor: dict) -> dict:
+        command, actor = parse(SubmitOpinion, command), parse(Actor, actor)
+        return handlers.receive_staff_opinion(self.store, command, actor, correlation_id.get()).model_dump(mode="json")
+
+    @rpc
+    def erase_contact(self, tracking_code: str, erasure: dict) -> dict:
+        last_four = parse(EraseContactIn, erasure).phone_last_four
+        view = handlers.erase_contact(
+            self.store, self.cipher, tracking_code, last_four, utc_now(), correlation_id.get()
+        )
+        return view.model_dump(mode="json")
+
+    @rpc
+    def reencrypt_contacts(self, batch: int = 200) -> dict:
+        return handlers.reencrypt_contacts(self.store, self.cipher, batch).model_dump(mode="json")
+
+    @rpc
+    def unknown_photos(self, photo_ids: list[str]) -> list[str]:
+        """The ids among `photo_ids` that no upload has, or that another item has already taken."""
+        return [photo_id for photo_id in photo_ids if not self.store.photos.exists(photo_id)]
+
+    @rpc
+    def categories(self, division: str) -> dict:
+        return handlers.category_list(self.store, division).model_dump(mode="json")
+
+    @rpc
+    def set_categories(self, division: str, categories: dict) -> dict:
+        names = parse(CategoriesIn, categories).names
+        return handlers.set_categories(self.store, division, names).model_dump(mode="json")

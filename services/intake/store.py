@@ -2,8 +2,13 @@
 
 from datetime import timedelta
 
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from contracts.intake.categories import CategoryList
 from infra.aggregates import AggregateCollection
 from infra.outbox import Publish
+from services.intake.categories import NATIONAL_DEFAULT, enclosing
 from services.intake.directory.store import DirectoryStore
 from services.intake.grouping.store import GroupingStore
 from services.intake.imports.store import ImportStore
@@ -16,6 +21,8 @@ from services.intake.suggestions.store import SuggestionStore
 class IntakeStore:
     def __init__(self, db, publish: Publish):
         self.opinions = AggregateCollection(db["opinions"], Opinion, "tracking_code", publish)
+        self.counters = db["case_number_counters"]
+        self.categories = db["categories"]
         self.directory = DirectoryStore(db)
         self.receptions = ReceptionStore(db)
         self.suggestions = SuggestionStore(db)
@@ -26,9 +33,49 @@ class IntakeStore:
     def ensure_indexes(self) -> None:
         self.opinions.collection.create_index([("division", 1), ("submitted_at", -1)])
         self.opinions.collection.create_index("contact.phone_hash", sparse=True)
+        self.opinions.collection.create_index("case_number", unique=True, sparse=True)
+        self.opinions.collection.create_index("external_key", unique=True, sparse=True)
+        self.opinions.collection.create_index("contact.key_id", sparse=True)
         self.opinions.ensure_indexes()
         for part in (self.directory, self.receptions, self.suggestions, self.photos, self.grouping, self.imports):
             part.ensure_indexes()
 
     def sweep(self, older_than: timedelta) -> int:
         return self.opinions.sweep(older_than)
+
+    def next_case_number(self, county: str, year: int, tracking_code: str) -> int:
+        """The county's next number in `year`, from one atomic counter: concurrent submissions in any
+        number of workers or replicas get distinct numbers with no gap between them.
+
+        The counter remembers the code it last numbered, so the redelivery of a submission that a crash
+        interrupted between numbering and storing gets the same number back rather than leaving a gap.
+        """
+        key = f"{county}-{year}"
+        try:
+            counter = self.counters.find_one_and_update(
+                {"_id": key, "last_code": {"$ne": tracking_code}},
+                {"$inc": {"value": 1}, "$set": {"last_code": tracking_code}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:  # the counter's last number went to this very code
+            counter = self.counters.find_one({"_id": key})
+        return counter["value"]
+
+    def by_external_key(self, external_key: str) -> Opinion | None:
+        doc = self.opinions.collection.find_one({"external_key": external_key}, {"_id": 1})
+        return self.opinions.get(doc["_id"]) if doc else None
+
+    def category_list(self, division: str) -> CategoryList:
+        for code in enclosing(division):
+            own = self.categories.find_one({"_id": code})
+            if own is not None:
+                return CategoryList(division=division, names=own["names"], defined_at=code)
+        return CategoryList(division=division, names=list(NATIONAL_DEFAULT), defined_at=None)
+
+    def set_categories(self, division: str, names: list[str]) -> None:
+        self.categories.replace_one({"_id": division}, {"_id": division, "names": names}, upsert=True)
+
+    def contacts_under_old_keys(self, active_key: str, limit: int) -> list[Opinion]:
+        query = {"contact.key_id": {"$exists": True, "$ne": active_key}}
+        return [self.opinions.get(doc["_id"]) for doc in self.opinions.collection.find(query, {"_id": 1}).limit(limit)]

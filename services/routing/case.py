@@ -26,8 +26,10 @@ ACTOR = "routing"
 
 class Case(BaseModel):
     case_id: str
+    case_number: str | None = None
     division: str
     channel: Channel
+    category: str | None = None
     content: str
     status: CaseStatus
     received_at: Instant
@@ -56,14 +58,16 @@ def open_case(
     received = Transition(
         status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}", reason="已受理"
     )
-    rule = choose_rule(rules, opinion.division, opinion.content)
+    rule = choose_rule(rules, opinion.division, opinion.content, opinion.category)
     matched = rule is not None and rule.lead_unit in units
     reason = "按分办规则分级：交办" if matched else "无匹配的分办规则，待人工交办 (no routing rule matched)"
     triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, reason, now)
     case = Case(
         case_id=opinion.tracking_code,
+        case_number=opinion.case_number,
         division=opinion.division,
         channel=opinion.channel,
+        category=opinion.category,
         content=opinion.content,
         status=CaseStatus.TRIAGED,
         received_at=opinion.submitted_at,

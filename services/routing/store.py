@@ -64,7 +64,14 @@ class RoutingStore:
         """Rules of the division and of every division above it (its prefixes)."""
         prefixes = division_prefixes(division)
         return [
-            Rule(doc["division"], tuple(doc["keywords"]), doc["lead_unit"], tuple(doc["co_units"]), doc["priority"])
+            Rule(
+                doc["division"],
+                tuple(doc["keywords"]),
+                doc["lead_unit"],
+                tuple(doc["co_units"]),
+                doc["priority"],
+                tuple(doc.get("categories", ())),
+            )
             for doc in self.rules.find({"division": {"$in": prefixes}})
         ]
 

@@ -1,9 +1,12 @@
+import pytest
+from pydantic import ValidationError
+
 from contracts.vocabulary import CaseStatus
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.opinion import assigned, receive
+from services.intake.opinion import assigned, case_number, erase_contact, proves_submitter, receive
 from services.intake.views import public_view, staff_view
-from tests.factories import case_assigned, submit_opinion
+from tests.factories import NOW, case_assigned, submit_opinion
 
 
 def test_receiving_an_opinion_records_the_first_state_and_the_event():
@@ -44,3 +47,30 @@ def test_staff_view_masks_the_contact_unless_revealed():
 def test_staff_view_of_an_anonymous_opinion_has_no_contact():
     opinion, _ = receive(submit_opinion())
     assert staff_view(opinion, None, reveal=True).contact is None
+
+
+def test_content_is_normalised_the_same_way_on_every_channel():
+    command = submit_opinion(content="  文苑路　公交站台ＡＢ１２\r\n\r\n\r\n\r\n  顶棚坏了  ")
+    assert command.content == "文苑路 公交站台AB12\n\n顶棚坏了"
+    with pytest.raises(ValidationError) as too_long:
+        submit_opinion(content="坑" * 5001)
+    assert too_long.value.errors()[0]["loc"] == ("content",)
+    with pytest.raises(ValidationError):
+        submit_opinion(content=" \u3000 ")
+
+
+def test_the_case_number_is_the_county_the_year_and_a_six_digit_sequence():
+    opinion, event = receive(submit_opinion(division="330481001001"), number=case_number("330481001001", 2026, 123))
+    assert opinion.case_number == event.case_number == "330481-2026-000123"
+    assert opinion.origin.division == "330481001001"
+
+
+def test_erasing_the_contact_keeps_the_item_anonymised_and_tells_the_others():
+    contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
+    opinion, _ = receive(submit_opinion(contact=contact))
+    assert proves_submitter(opinion, {"phone": "13812345678"}, "5678")
+    assert not proves_submitter(opinion, {"phone": "13812345678"}, "1234")
+    assert not proves_submitter(opinion, None, "5678")
+    erased, event = erase_contact(opinion, NOW)
+    assert erased.contact is None and erased.contact_erased and erased.content == opinion.content
+    assert event.tracking_code == opinion.tracking_code and event.TYPE == "opinion.contact_erased"

@@ -32,3 +32,11 @@ def test_the_most_local_division_wins():
 
 def test_rules_of_other_divisions_never_apply():
     assert choose_rule(RULES, "330482", "公交") is None
+
+
+def test_a_category_rule_beats_the_default_and_needs_the_items_category():
+    by_category = Rule("330481", (), "transport", (), 100, ("道路交通",))
+    rules = [by_category, rule("330481", [], "county-office")]
+    assert choose_rule(rules, "330481001", "路面有坑", "道路交通").lead_unit == "transport"
+    assert choose_rule(rules, "330481001", "路面有坑", "教育").lead_unit == "county-office"
+    assert choose_rule(rules, "330481001", "路面有坑").lead_unit == "county-office"
