@@ -104,6 +104,14 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def error_location(item: dict) -> tuple:
+    """Where the caller went wrong: for a tag no member of a tagged union has (an unknown channel),
+    the tag's own field rather than the union's."""
+    if item["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return (*item["loc"], item["ctx"]["discriminator"].strip("'"))
+    return item["loc"]
+
+
 def _field_path(location: tuple) -> str:
     return field_path(tuple(part for part in location if part not in ("body", "query", "path", "header"))) or "body"
 
@@ -118,7 +126,7 @@ async def on_validation_error(request: Request, error: RequestValidationError) -
     errors = error.errors()
     if any(item["type"] == "json_invalid" for item in errors):
         return problem_response(400, "请求体不是合法的 JSON", "Malformed JSON body", "body")
-    fields = [{"field": _field_path(item["loc"]), "message": item["msg"]} for item in errors]
+    fields = [{"field": _field_path(error_location(item)), "message": item["msg"]} for item in errors]
     names = ", ".join(item["field"] for item in fields)
     return problem_response(422, "请求参数不合法", f"Invalid fields: {names}", fields[0]["field"], errors=fields)
 

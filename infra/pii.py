@@ -64,6 +64,9 @@ class PiiCipher:
         )
         return json.loads(plaintext)
 
+    def open_dict(self, sealed: dict) -> dict[str, str | None]:
+        return self.open(SealedContact.model_validate(sealed))
+
     def phone_hash(self, phone: str) -> str:
         """HMAC of the normalised number with the active key: finds a citizen's items without decrypting."""
         return hmac.new(self._lookup_key, phone.encode(), hashlib.sha256).hexdigest()

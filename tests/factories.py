@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from contracts.actor import Actor
-from contracts.intake.opinions import OpinionReceived, SubmitOpinion
+from contracts.intake.opinions import ContactErased, OpinionReceived, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 
@@ -25,6 +25,12 @@ def submit_opinion(**overrides) -> SubmitOpinion:
 
 def opinion_received(**overrides) -> OpinionReceived:
     return OpinionReceived(**{**OPINION, "has_contact": False, **overrides})
+
+
+def contact_erased(**overrides) -> ContactErased:
+    return ContactErased(
+        **{"tracking_code": OPINION["tracking_code"], "division": "330481001", "erased_at": NOW, **overrides}
+    )
 
 
 def case_assigned(**overrides) -> CaseAssigned:

@@ -193,10 +193,11 @@ async def enter_opinion(
     response_model=ContactErasedView,
     responses=problem_responses(403, 404, 422, 429, 503),
 )
-async def erase_contact(tracking_code: TrackingCode, body: EraseContactIn, request: Request, intake: Intake):
+async def erase_contact(
+    tracking_code: TrackingCode, body: EraseContactIn, request: Request, platform: PlatformDep, intake: Intake
+) -> ContactErasedView:
     """个人信息删除 (PIPL 删除权): the citizen who gave a phone number proves it with its last four digits,
     and their name and phone are erased. The item stays, anonymised. Five wrong tries lock the code."""
-    platform: Platform = request.app.state.platform
     enforce_public_rate_limit(request, platform.public_limiter)
     return await intake.erase_contact(checked_code(tracking_code), body)
 

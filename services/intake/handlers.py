@@ -169,5 +169,5 @@ def reencrypt_contacts(store: IntakeStore, cipher: PiiCipher, batch: int) -> Ree
             done += 1
         except VersionConflict:
             continue  # changed meanwhile: the next batch finds it again
-    remaining = len(store.contacts_under_old_keys(cipher.active_key_id, 1))
+    remaining = store.count_contacts_under_old_keys(cipher.active_key_id)
     return ReencryptionReport(reencrypted=done, remaining=remaining, active_key=cipher.active_key_id)

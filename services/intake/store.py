@@ -25,7 +25,7 @@ class IntakeStore:
         self.categories = db["categories"]
         self.directory = DirectoryStore(db)
         self.receptions = ReceptionStore(db)
-        self.suggestions = SuggestionStore(db)
+        self.suggestions = SuggestionStore(db, publish)
         self.photos = PhotoStore(db)
         self.grouping = GroupingStore(db)
         self.imports = ImportStore(db)
@@ -79,3 +79,6 @@ class IntakeStore:
     def contacts_under_old_keys(self, active_key: str, limit: int) -> list[Opinion]:
         query = {"contact.key_id": {"$exists": True, "$ne": active_key}}
         return [self.opinions.get(doc["_id"]) for doc in self.opinions.collection.find(query, {"_id": 1}).limit(limit)]
+
+    def count_contacts_under_old_keys(self, active_key: str) -> int:
+        return self.opinions.collection.count_documents({"contact.key_id": {"$exists": True, "$ne": active_key}})

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from contracts.envelope import Envelope
+from contracts.intake.opinions import ContactErased
 from contracts.paging import Page
 from contracts.routing import CaseAssigned
 from services.notify.notification import for_case_assigned
@@ -12,6 +13,11 @@ from services.notify.store import InboxStore
 def notify_case_assigned(store: InboxStore, event: CaseAssigned, envelope: Envelope, now: datetime) -> None:
     for note in for_case_assigned(envelope.event_id, event, now):
         store.notifications.add(note)
+
+
+def forget_contact(store: InboxStore, event: ContactErased) -> None:
+    """PIPL 删除权: the citizen's contact will not be used for any later message about the item."""
+    store.forget_contact(event.tracking_code, event.erased_at)
 
 
 def inbox(store: InboxStore, recipient: str, division_prefix: str, limit: int, after: str | None) -> Page:

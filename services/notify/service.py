@@ -1,5 +1,6 @@
 """notify: turns events into notifications for the people concerned; the in-app inbox first."""
 
+from contracts.intake.opinions import ContactErased
 from contracts.routing import CaseAssigned
 from infra.clock import utc_now
 from infra.nameko_dependencies import StoreProvider
@@ -19,6 +20,11 @@ class NotifyService(StoredService):
     def on_case_assigned(self, body):
         envelope, event = CaseAssigned.from_wire(body)
         handlers.notify_case_assigned(self.store, event, envelope, utc_now())
+
+    @event_handler(ContactErased)
+    def on_contact_erased(self, body):
+        _, event = ContactErased.from_wire(body)
+        handlers.forget_contact(self.store, event)
 
     @rpc
     def inbox(self, recipient: str, division_prefix: str, limit: int = 50, after: str | None = None) -> dict:

@@ -19,8 +19,10 @@ from tests.factories import actor
 STAMP = "2026-11-23T02:00:00Z"
 CASE = {
     "case_id": "7K3P-9XTA-2MQD",
+    "case_number": "330481-2026-000123",
     "division": "330481001",
     "channel": "web",
+    "category": "道路交通",
     "status": "assigned",
     "lead_unit": {"id": "hn-transport", "name": "海宁市交通运输局"},
     "co_units": [],

@@ -20,7 +20,14 @@ from services.routing.service import RoutingService
 from services.routing.store import RoutingStore
 from services.supervision.service import SupervisionService
 from services.supervision.store import SupervisionStore
-from tests.factories import Publications, case_accepted, case_assigned, opinion_received, submit_opinion
+from tests.factories import (
+    Publications,
+    case_accepted,
+    case_assigned,
+    contact_erased,
+    opinion_received,
+    submit_opinion,
+)
 
 DIVISION = "330481001"
 
@@ -60,6 +67,7 @@ HANDLERS = [
     Handler(SupervisionService, SupervisionStore, "on_case_assigned", ASSIGNED),
     Handler(SupervisionService, SupervisionStore, "on_case_accepted", ACCEPTED, [("on_case_assigned", ASSIGNED)]),
     Handler(NotifyService, InboxStore, "on_case_assigned", ASSIGNED),
+    Handler(NotifyService, InboxStore, "on_contact_erased", wire(contact_erased())),
 ]
 
 

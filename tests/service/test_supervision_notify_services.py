@@ -7,7 +7,7 @@ from services.notify.service import NotifyService
 from services.notify.store import InboxStore
 from services.supervision.service import SupervisionService
 from services.supervision.store import SupervisionStore
-from tests.factories import Publications, case_accepted, case_assigned
+from tests.factories import NOW, Publications, case_accepted, case_assigned, contact_erased
 
 
 @pytest.fixture
@@ -62,3 +62,12 @@ def test_a_signed_case_stays_under_watch_once_per_event(supervision, assigned_wi
     (watched,) = supervision.deadlines("330481")["items"]
     assert watched["status"] == "accepted" and watched["due_date"] == "2026-12-14"
     assert supervision.store.cases.get("7K3P-9XTA-2MQD").version == 2
+
+
+def test_notify_remembers_an_erased_contact_once(mongo_db):
+    store = InboxStore(mongo_db, Publications())
+    notify = worker_factory(NotifyService, store=store)
+    erased = contact_erased().envelope("330481001", "c").wire()
+    notify.on_contact_erased(erased)
+    notify.on_contact_erased(erased)
+    assert list(store.erased_contacts.find()) == [{"_id": "7K3P-9XTA-2MQD", "erased_at": NOW}]
