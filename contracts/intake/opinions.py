@@ -229,13 +229,18 @@ class ContactErased(Message):
 
 
 class PublicOpinionView(BaseModel):
-    """What anyone holding the tracking code may see: never the citizen's name or phone."""
+    """What anyone holding the tracking code may see: never the citizen's name or phone, nor the
+    name of a grid officer or operator (only a deputy's or a station's, who serve in public)."""
 
     tracking_code: str
+    case_number: str | None = None
     division: str
     channel: Channel
+    category: str | None = None
     content: str
     submitted_at: datetime
+    receiver: Receiver | None = None
+    photos: list[str] = Field(default_factory=list)
     status: CaseStatus
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = Field(default_factory=list)
@@ -251,9 +256,14 @@ class ContactView(BaseModel):
 
 
 class StaffOpinionView(PublicOpinionView):
-    """For staff in the item's division: the citizen's contact, masked unless the role calls back."""
+    """For staff in the item's division: where it came from, who entered it, and the citizen's contact,
+    masked unless the role calls back."""
 
+    details: ChannelDetails | None = None
+    origin: Origin | None = None
+    entered_by: str | None = None
     contact: ContactView | None = None
+    contact_erased: bool = False
 
 
 class OpinionReceipt(BaseModel):

@@ -76,18 +76,28 @@ def receive_staff_opinion(
 
 
 def store_opinion(store: IntakeStore, command: SubmitOpinion, receiver: Receiver, correlation_id: str) -> None:
-    """Numbers the item and stores it once per tracking code; a redelivery changes nothing."""
-    if store.opinions.get(command.tracking_code) is not None:
-        store.opinions.outbox.relay(command.tracking_code)  # what a crash may have left unsent
-        return
-    year = local_date(command.submitted_at).year
-    number = rules.case_number(
-        command.division, year, store.next_case_number(command.division[:6], year, command.tracking_code)
-    )
-    opinion, received = rules.receive(command, receiver, number)
-    if store.opinions.add(opinion, [received], correlation_id):
-        OPINIONS_RECEIVED.labels(opinion.channel.value).inc()
-        log.info("opinion %s (%s) received via %s", opinion.tracking_code, number, opinion.channel.value)
+    """Numbers the item and stores it once per tracking code, then links its reception session and
+    photos; a redelivery changes nothing but what a crash left undone."""
+    opinion = store.opinions.get(command.tracking_code)
+    if opinion is None:
+        year = local_date(command.submitted_at).year
+        sequence = store.next_case_number(command.division[:6], year, command.tracking_code)
+        opinion, received = rules.receive(command, receiver, rules.case_number(command.division, year, sequence))
+        if store.opinions.add(opinion, [received], correlation_id):
+            OPINIONS_RECEIVED.labels(opinion.channel.value).inc()
+            log.info("opinion %s (%s) received via %s", opinion.tracking_code, opinion.case_number, opinion.channel)
+    else:
+        store.opinions.outbox.relay(opinion.tracking_code)  # what a crash may have left unsent
+    link(store, opinion)
+
+
+def link(store: IntakeStore, opinion: Opinion) -> None:
+    """A visit's item is listed by its reception session; its photos are bound to it (both idempotent)."""
+    reception_id = getattr(opinion.details, "reception_id", None)
+    if reception_id is not None:
+        store.receptions.link_item(reception_id, opinion.tracking_code)
+    if opinion.photos:
+        store.photos.attach(opinion.photos, opinion.tracking_code, opinion.division)
 
 
 def receipt(opinion: Opinion, duplicate: bool = False) -> OpinionReceipt:

@@ -1,6 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
+from contracts.intake.opinions import Receiver, ReceiverKind
 from contracts.vocabulary import CaseStatus
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
@@ -74,3 +75,13 @@ def test_erasing_the_contact_keeps_the_item_anonymised_and_tells_the_others():
     erased, event = erase_contact(opinion, NOW)
     assert erased.contact is None and erased.contact_erased and erased.content == opinion.content
     assert event.tracking_code == opinion.tracking_code and event.TYPE == "opinion.contact_erased"
+
+
+def test_the_public_view_names_a_deputy_but_not_a_grid_officer():
+    deputy = Receiver(kind=ReceiverKind.DEPUTY, id="zhang-wei", name="张伟")
+    assert public_view(receive(submit_opinion(), deputy)[0]).receiver == deputy
+    officer = Receiver(kind=ReceiverKind.INFO_OFFICER, name="周丽")
+    shown = public_view(receive(submit_opinion(), officer)[0])
+    assert shown.receiver.name == "网格民情信息员" and "周丽" not in shown.model_dump_json()
+    staff = staff_view(receive(submit_opinion(), officer)[0], None, reveal=False)
+    assert staff.receiver == officer and staff.origin.division == "330481001"
