@@ -1,10 +1,15 @@
-"""A small demo data set: 海宁市 (330481) with townships, liaison stations, deputies, units, rules.
+"""A small demo data set: 海宁市 (330481) with townships, villages and communities, grids, liaison
+stations, deputies, units, rules.
 
-Township codes follow the GB/T 2260 extension pattern; names are real places, the codes and
+Township and village codes follow the GB/T 2260 extension pattern; names are real places, the codes and
 people are illustrative.
 """
 
+from datetime import date, timedelta
+
 import httpx
+
+from infra.clock import local_today
 
 COUNTY = ("330481", "海宁市")
 TOWNSHIPS = [
@@ -30,17 +35,76 @@ STATIONS = [
         "reception_day": "每月5日、20日 进站接待",
     },
 ]
+# 硖石街道's communities and 长安镇's villages and communities (村、社区), with a few of their grids
+# (网格) and the grid officers (网格员) who collect what residents raise
+AREAS = [
+    *({"level": "township", "code": code, "name": name} for code, name in TOWNSHIPS),
+    {"level": "community", "code": "330481001001", "name": "东山社区"},
+    {"level": "community", "code": "330481001002", "name": "西山社区"},
+    {"level": "community", "code": "330481001003", "name": "南关厢社区"},
+    {"level": "community", "code": "330481001004", "name": "文苑社区"},
+    {"level": "community", "code": "330481102001", "name": "修川社区"},
+    {"level": "village", "code": "330481102201", "name": "辛江村"},
+    {"level": "village", "code": "330481102202", "name": "褚石村"},
+    {"level": "village", "code": "330481102203", "name": "天明村"},
+    {"level": "village", "code": "330481102204", "name": "兴福村"},
+]
+GRIDS = [
+    {"id": "wenyuan-01", "name": "文苑社区第一网格", "area": "330481001004", "officer": "周丽"},
+    {"id": "dongshan-02", "name": "东山社区第二网格", "area": "330481001001", "officer": "沈建明"},
+    {"id": "xinjiang-01", "name": "辛江村第一网格", "area": "330481102201", "officer": "朱晓燕"},
+    {"id": "chushi-03", "name": "褚石村第三网格", "area": "330481102202", "officer": "吴国强"},
+]
+# 五级代表: a municipal deputy receives at the stations of both townships; a provincial one at 长安
 DEPUTIES = [
-    {"id": "deputy-zhang-wei", "name": "张伟", "division": "330481001", "station_id": "xiashi-station"},
-    {"id": "deputy-li-hong", "name": "李红", "division": "330481001", "station_id": "xiashi-station"},
+    {
+        "id": "deputy-zhang-wei",
+        "name": "张伟",
+        "division": "330481001",
+        "level": "county",
+        "station_ids": ["xiashi-station"],
+    },
+    {
+        "id": "deputy-li-hong",
+        "name": "李红",
+        "division": "330481001",
+        "level": "municipal",
+        "station_ids": ["xiashi-station", "changan-station"],
+    },
     {
         "id": "deputy-wang-jun",
         "name": "王军",
         "division": "330481102",
-        "station_id": "changan-station",
         "level": "township",
+        "station_ids": ["changan-station"],
+    },
+    {
+        "id": "deputy-chen-guoqiang",
+        "name": "陈国强",
+        "division": "330481102",
+        "level": "provincial",
+        "station_ids": ["changan-station"],
+    },
+    {
+        "id": "deputy-zhu-lijuan",
+        "name": "朱丽娟",
+        "division": "330481102",
+        "level": "township",
+        "station_ids": ["changan-station"],
     },
 ]
+
+
+def load_directory(client: httpx.Client) -> None:
+    """Areas (townships before their villages), grids, stations, then deputies; an entry created
+    before (a load interrupted and run again) is left as it is."""
+    for path, entries in [("areas", AREAS), ("grids", GRIDS), ("stations", STATIONS), ("deputies", DEPUTIES)]:
+        for entry in entries:
+            created = client.post(f"/v1/directory/{path}", json=entry)
+            if created.status_code != 409:
+                created.raise_for_status()
+
+
 UNITS = [
     {"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"},
     {"id": "hn-housing", "name": "海宁市住房和城乡建设局", "division": "330481"},
@@ -70,9 +134,169 @@ def load(base_url: str, admin_key: str) -> None:
     with httpx.Client(base_url=base_url, headers={"X-API-Key": admin_key}, timeout=30) as client:
         for code, name in [COUNTY, *TOWNSHIPS]:
             client.put(f"/v1/admin/divisions/{code}", json={"name": name}).raise_for_status()
-        for path, items in [("stations", STATIONS), ("deputies", DEPUTIES), ("units", UNITS), ("routing-rules", RULES)]:
+        load_directory(client)
+        for path, items in [("units", UNITS), ("routing-rules", RULES)]:
             for item in items:
                 client.post(f"/v1/admin/{path}", json=item).raise_for_status()
+        load_receptions(client)
+        load_suggestions(client)
+
+
+def next_weekday(earliest: date, weekday: int) -> date:
+    """The first day on or after `earliest` that falls on `weekday` (Monday is 0)."""
+    return earliest + timedelta(days=(weekday - earliest.weekday()) % 7)
+
+
+def beijing(day: date, clock: str) -> str:
+    return f"{day.isoformat()}T{clock}:00+08:00"
+
+
+def reception_schedule(today: date) -> list[tuple[dict, str | None, int | None]]:
+    """(session, reason for a late announcement, visitors if already held), dated from `today` in Beijing."""
+    tuesday = next_weekday(today + timedelta(days=8), 1)
+    thursday = next_weekday(today + timedelta(days=10), 3)
+    soon, past = today + timedelta(days=3), today - timedelta(days=12)
+    return [
+        (
+            {
+                "station_id": "xiashi-station",
+                "starts_at": beijing(tuesday, "09:00"),
+                "ends_at": beijing(tuesday, "11:30"),
+                "deputy_ids": ["deputy-zhang-wei", "deputy-li-hong"],
+                "theme": "周二代表有约",
+                "place": "硖石街道人大代表联络站 接待室",
+            },
+            None,
+            None,
+        ),
+        (
+            {
+                "station_id": "xiashi-station",
+                "starts_at": beijing(thursday, "14:30"),
+                "ends_at": beijing(thursday, "16:30"),
+                "deputy_ids": ["deputy-zhang-wei", "deputy-li-hong"],
+                "theme": "老旧小区加装电梯专题接待",
+                "place": "硖石街道人大代表联络站 议事厅",
+                "officials": [
+                    {"name": "刘建国", "post": "海宁市住房和城乡建设局 副局长"},
+                    {"name": "沈丽", "post": "硖石街道城市建设管理办公室 主任"},
+                ],
+            },
+            None,
+            None,
+        ),
+        (
+            {
+                "station_id": "changan-station",
+                "starts_at": beijing(soon, "09:00"),
+                "ends_at": beijing(soon, "11:00"),
+                "deputy_ids": ["deputy-wang-jun"],
+                "theme": "出租房管理与消防安全",
+                "officials": [{"name": "周建华", "post": "长安镇应急管理办公室 主任"}],
+            },
+            "配合全镇出租房消防安全专项整治，临时增加一场接待",
+            None,
+        ),
+        (
+            {
+                "station_id": "changan-station",
+                "starts_at": beijing(past, "09:00"),
+                "ends_at": beijing(past, "11:30"),
+                "deputy_ids": ["deputy-wang-jun"],
+                "theme": "企业人才招引留用",
+                "place": "长安镇政府一楼 代表联络站",
+            },
+            "补录：接待前已在站内张贴公告，事后补登",
+            9,
+        ),
+    ]
+
+
+def load_receptions(client: httpx.Client) -> None:
+    """The stations' reception schedule (主题接待清单), announced; the one of last month also held.
+    A session created before (a load interrupted and run again) is left as it is."""
+    for session, reason, visitors in reception_schedule(local_today()):
+        created = client.post("/v1/receptions", json=session)
+        if created.status_code == 409:
+            continue
+        created.raise_for_status()
+        reception_id = created.json()["id"]
+        client.post(f"/v1/receptions/{reception_id}/announce", json={"reason": reason}).raise_for_status()
+        if visitors is not None:
+            client.post(f"/v1/receptions/{reception_id}/hold", json={"visitors": visitors}).raise_for_status()
+
+
+COUNTY_SESSION = {"term": 17, "meeting": 3}  # 海宁市第十七届人民代表大会第三次会议
+TOWNSHIP_SESSION = {"term": 18, "meeting": 2}  # 长安镇第十八届人民代表大会第二次会议
+SUGGESTIONS = [
+    (
+        {
+            "division": "330481",
+            "session": COUNTY_SESSION,
+            "lead_deputy": "deputy-zhang-wei",
+            "co_signers": ["deputy-li-hong"],
+            "title": "关于加快老旧小区加装电梯的建议",
+            "text": "我市2000年以前建成的老旧小区多为六层以下住宅，没有电梯，老年居民上下楼十分困难。"
+            "硖石街道文苑、西山等小区居民多次反映，希望加装电梯，但审批环节多、费用分摊难、补助标准低。\n\n"
+            "建议：一、简化既有住宅加装电梯审批流程，推行“一窗受理、并联审批”；"
+            "二、提高财政补助标准，允许提取住房公积金用于加装电梯；三、由街道、社区牵头协调低层住户的意见。",
+        },
+        "accepted",
+        None,
+    ),
+    (
+        {
+            "division": "330481102",
+            "session": TOWNSHIP_SESSION,
+            "lead_deputy": "deputy-wang-jun",
+            "co_signers": [],
+            "title": "关于改善长安镇中心小学周边交通的建议",
+            "text": "长安镇中心小学位于镇区主干道旁，上下学高峰时段接送车辆临时停靠，人车混行，存在安全隐患。\n\n"
+            "建议：一、在校门两侧施划临时停车泊位，设置护学岗；二、增设人行横道和减速带；"
+            "三、错峰放学，引导家长在指定区域接送。",
+        },
+        "under_review",
+        None,
+    ),
+    (
+        {
+            "division": "330481",
+            "session": COUNTY_SESSION,
+            "lead_deputy": "deputy-li-hong",
+            "co_signers": ["deputy-zhang-wei"],
+            "title": "关于规范硖石街道背街小巷停车管理的建议",
+            "text": "硖石街道背街小巷车辆乱停乱放现象突出，消防通道被占用，居民出行不便。"
+            "建议统筹设置停车泊位，加强巡查，对占用消防通道的车辆依法处理。",
+        },
+        "returned",
+        "请补充涉及的街巷名单和现有泊位数量，并与交通运输局沟通后完善建议内容。",
+    ),
+]
+
+
+def load_suggestions(client: httpx.Client) -> None:
+    """Deputies' formal suggestions (代表建议), filed with a deputy key and pre-reviewed with the
+    congress office's key: one accepted (routing then has its case), one under review, one returned.
+    A suggestion filed before (a load interrupted and run again) is left as it is."""
+
+    def keyed(role: str, label: str) -> httpx.Client:
+        created = client.post("/v1/admin/api-keys", json={"role": role, "scope": COUNTY[0], "label": label})
+        created.raise_for_status()
+        return httpx.Client(base_url=client.base_url, headers={"X-API-Key": created.json()["key"]}, timeout=30)
+
+    filed_before = {s["title"] for s in client.get("/v1/suggestions", params={"division": COUNTY[0]}).json()}
+    with keyed("deputy", "海宁市人大代表") as deputy, keyed("supervisor", "海宁市人大常委会代表工委") as office:
+        for filing, status, comment in SUGGESTIONS:
+            if filing["title"] in filed_before:
+                continue
+            created = deputy.post("/v1/suggestions", json=filing)
+            created.raise_for_status()
+            path = f"/v1/suggestions/{created.json()['id']}"
+            deputy.post(f"{path}/submit", json={}).raise_for_status()
+            if status == "accepted":
+                office.post(f"{path}/accept", json={}).raise_for_status()
+            elif status == "returned":
+                office.post(f"{path}/return", json={"comment": comment}).raise_for_status()
 
 
 def present(base_url: str) -> bool:

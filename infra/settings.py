@@ -27,8 +27,14 @@ class Settings(BaseSettings):
     rpc_timeout_seconds: float = 10.0
     # per client address on the anonymous submission endpoint: "N/second|minute|hour", or "0" for none
     public_rate_limit: str = "60/minute"
+    # where citizens reach the public pages: the address a deputy's or station's QR code encodes
+    public_base_url: str = "http://127.0.0.1:8000"
     outbox_sweep_seconds: float = 5.0
     overdue_gauge_seconds: float = 60.0
+    # where the gateway reaches intake's HTTP entrypoint for photo bytes (intake's WEB_SERVER_ADDRESS)
+    intake_http_url: str = "http://127.0.0.1:8010"
+    # how often intake deletes photos uploaded more than a day ago that no item references
+    photo_sweep_seconds: float = 3600.0
 
     @model_validator(mode="after")
     def refuse_default_secrets(self) -> "Settings":

@@ -169,14 +169,6 @@ ROUTES = [
         set(),
         "division",
     ),
-    ("POST", "/v1/admin/stations", {"id": "s1", "name": "联络站", "division": "330481001"}, set(), "division"),
-    (
-        "POST",
-        "/v1/admin/deputies",
-        {"id": "d1", "name": "张伟", "division": "330481001", "station_id": "s1"},
-        set(),
-        "division",
-    ),
     ("POST", "/v1/admin/api-keys", {"role": "supervisor", "scope": "330481", "label": "督查室"}, set(), "scope"),
     ("PUT", "/v1/admin/divisions/330481", {"name": "海宁市"}, set(), "code"),
 ]

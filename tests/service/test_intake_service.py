@@ -80,24 +80,6 @@ def test_a_failed_publication_stays_in_the_outbox_for_the_sweeper(intake, publis
     assert intake.store.opinions.collection.find_one({"_id": "7K3P-9XTA-2MQD"})["outbox"] == []
 
 
-def test_deputies_must_belong_to_a_known_station(intake):
-    with pytest.raises(ServiceError) as raised:
-        intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "nowhere"})
-    assert raised.value.field == "station_id"
-    intake.register_station({"id": "s1", "name": "联络站", "division": "330481001"})
-    intake.register_deputy({"id": "d1", "name": "张伟", "division": "330481001", "station_id": "s1"})
-    assert intake.stations("330481")["items"] == [
-        {
-            "id": "s1",
-            "name": "联络站",
-            "division": "330481001",
-            "address": "",
-            "reception_day": "",
-            "deputies": ["张伟"],
-        }
-    ]
-
-
 def test_staff_view_decrypts_the_contact_for_callers_back_only(intake):
     contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
     intake.submit_opinion(submit_opinion(contact=contact).envelope("330481001", "c").wire())
