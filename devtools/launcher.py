@@ -47,6 +47,10 @@ class PlatformProcesses:
         supervised: bool = False,
     ):
         self.env = {**os.environ, **env}
+        # intake's HTTP entrypoint for photo bytes, on a port of its own for each platform; the
+        # gateway is told where (every child gets both; only intake has an HTTP entrypoint)
+        self.env.setdefault("WEB_SERVER_ADDRESS", f"127.0.0.1:{free_port()}")
+        self.env.setdefault("INTAKE_HTTP_URL", f"http://{self.env['WEB_SERVER_ADDRESS']}")
         self.port = port
         self.metrics_ports = metrics_ports or {}
         self.log_dir = log_dir

@@ -5,7 +5,7 @@ import logging
 from contracts.intake.opinions import SubmitOpinion
 from gateway.api_keys import ApiKeyStore
 from gateway.broker import Broker
-from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
+from gateway.clients import IntakeClient, NotifyClient, PhotoFiles, RoutingClient, SupervisionClient
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
@@ -29,6 +29,7 @@ class Platform:
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
         self.intake = IntakeClient(self.broker)
         self.references = References(self.intake)
+        self.photo_files = PhotoFiles(settings.intake_http_url)
         self.routing = RoutingClient(self.broker)
         self.supervision = SupervisionClient(self.broker)
         self.notify = NotifyClient(self.broker)
@@ -46,5 +47,6 @@ class Platform:
             log.warning("ADMIN_API_KEY 未设置：没有管理员密钥 / ADMIN_API_KEY is not set: no admin key exists")
 
     async def close(self) -> None:
+        await self.photo_files.close()
         await self.broker.close()
         await self.db.close()

@@ -81,3 +81,32 @@ def case_accepted(**overrides) -> CaseAccepted:
         transitions=[Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="签收")],
     )
     return CaseAccepted(**{**fields, **overrides})
+
+
+# Photos, made with Pillow. The GPS position is 海宁 (30.5°N, 120.7°E), written in EXIF, XMP and a comment.
+GPS_IFD = {1: "N", 2: (30.0, 30.0, 0.0), 3: "E", 4: (120.0, 41.0, 0.0)}
+GPS_XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>30,30.0N</exif:GPSLatitude></x:xmpmeta>'
+
+
+def photo_bytes(kind: str = "JPEG", size: tuple[int, int] = (64, 48), gps: bool = False, orientation: int = 1) -> bytes:
+    """An image in `kind` (JPEG, PNG, WEBP, GIF); with `gps`, carrying a GPS position in its metadata."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 60, 30))
+    options: dict = {}
+    if gps or orientation != 1:
+        exif = Image.Exif()
+        exif[0x0110] = "Pixel 8"  # camera model
+        exif[0x0112] = orientation
+        if gps:
+            exif[0x8825] = GPS_IFD
+        options["exif"] = exif.tobytes()
+    if gps and kind in ("JPEG", "WEBP"):
+        options["xmp"] = GPS_XMP
+    if gps and kind == "JPEG":
+        options["comment"] = b"GPS 30.5N 120.7E"
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()

@@ -10,7 +10,16 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 
 from contracts.vocabulary import EntityId
 
@@ -71,15 +80,22 @@ class ReceptionIn(Strict):
     place: str | None = Field(default=None, min_length=2, max_length=100, examples=["联络站二楼议事厅"])
     officials: list[InvitedOfficial] = Field(default_factory=list, max_length=20)
 
-    @model_validator(mode="after")
-    def a_sensible_span(self) -> "ReceptionIn":
-        if self.ends_at <= self.starts_at:
+    @field_validator("ends_at")
+    @classmethod
+    def a_sensible_span(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and ends_at <= starts_at:
             raise ValueError("结束时间应晚于开始时间 (ends_at must be after starts_at)")
-        if self.ends_at - self.starts_at > LONGEST_SESSION:
+        if starts_at is not None and ends_at - starts_at > LONGEST_SESSION:
             raise ValueError("一场接待不超过 12 小时 (a session lasts at most 12 hours)")
-        if len(set(self.deputy_ids)) != len(self.deputy_ids):
+        return ends_at
+
+    @field_validator("deputy_ids")
+    @classmethod
+    def each_deputy_once(cls, deputy_ids: list[str]) -> list[str]:
+        if len(set(deputy_ids)) != len(deputy_ids):
             raise ValueError("值班代表重复 (a deputy is listed twice)")
-        return self
+        return deputy_ids
 
 
 class AnnouncementIn(Strict):

@@ -19,7 +19,7 @@ from contracts.intake.opinions import (
 from contracts.vocabulary import Role
 from gateway.auth import require_scope
 from gateway.clients import IntakeClient
-from gateway.deps import CaseReader, Intake, PlatformDep, allowed
+from gateway.deps import CaseReader, Divisions, Intake, PlatformDep, allowed
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gateway.json_body import openapi_request_body, read_json
@@ -207,9 +207,13 @@ async def erase_contact(
     response_model=PublicOpinionView,
     responses=problem_responses(404, 422),
 )
-async def track_opinion(tracking_code: TrackingCode, intake: Intake) -> PublicOpinionView:
-    """Progress of an item for whoever holds its tracking code: never the citizen's contact."""
-    return await intake.public_view(checked_code(tracking_code))
+async def track_opinion(tracking_code: TrackingCode, intake: Intake, divisions: Divisions) -> PublicOpinionView:
+    """Progress of an item for whoever holds its tracking code: never the citizen's contact; its
+    photos only where the division shows photos publicly."""
+    view = await intake.public_view(checked_code(tracking_code))
+    if view.photos and not await divisions.public_photos(view.division):
+        view.photos = []
+    return view
 
 
 @router.get(

@@ -68,6 +68,7 @@ def receive_staff_opinion(
     existing = store.by_external_key(key) if key else None
     if existing is None:
         receiver = receiver_of(command, lookups(store))
+        store.photos.check(command.photos, command.tracking_code)
         store_opinion(store, command, receiver, correlation_id)
         existing = store.by_external_key(key) if key else store.opinions.get(command.tracking_code)
         if existing.tracking_code == command.tracking_code:
@@ -97,7 +98,10 @@ def link(store: IntakeStore, opinion: Opinion) -> None:
     if reception_id is not None:
         store.receptions.link_item(reception_id, opinion.tracking_code)
     if opinion.photos:
-        store.photos.attach(opinion.photos, opinion.tracking_code, opinion.division)
+        try:
+            store.photos.attach(opinion.photos, opinion.tracking_code, opinion.division)
+        except ServiceError as refused:  # taken by another item since the gateway checked: kept without
+            log.warning("opinion %s: photos not attached: %s", opinion.tracking_code, refused.detail)
 
 
 def receipt(opinion: Opinion, duplicate: bool = False) -> OpinionReceipt:

@@ -83,7 +83,7 @@ class IntakeService(
     @rpc
     def unknown_photos(self, photo_ids: list[str]) -> list[str]:
         """The ids among `photo_ids` that no upload has, or that another item has already taken."""
-        return [photo_id for photo_id in photo_ids if not self.store.photos.exists(photo_id)]
+        return self.store.photos.unavailable(photo_ids)
 
     @rpc
     def categories(self, division: str) -> dict:

@@ -41,8 +41,11 @@ def test_every_object_is_valid_for_the_current_kubernetes_schema(rendered):
 def test_one_deployment_per_service_and_the_gateway_with_its_service(rendered):
     assert set(deployments(rendered)) == {*SERVICES, "gateway"}
     services = [doc for doc in rendered if doc["kind"] == "Service"]
-    assert [svc["metadata"]["name"] for svc in services] == ["gateway"]
-    assert services[0]["spec"]["selector"] == {"app": "gateway"}
+    # intake's own port takes photo bytes from the gateway, off the broker
+    assert {svc["metadata"]["name"]: svc["spec"]["selector"] for svc in services} == {
+        "gateway": {"app": "gateway"},
+        "intake": {"app": "intake"},
+    }
 
 
 def test_workloads_are_probed_limited_and_locked_down(rendered):
