@@ -61,6 +61,9 @@ class CaseView(BaseModel):
     lead_unit: UnitRef | None = None
     co_units: list[UnitRef] = Field(default_factory=list)
     due_date: date | None = None
+    deadline_policy: str = Field(
+        default="working_days", description="working_days（群众意见，工作日）或 statutory（代表建议，法定三个月）"
+    )
     received_at: datetime
     history: list[Transition]
     version: int

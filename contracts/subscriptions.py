@@ -5,13 +5,14 @@ its consumer has ever started waits in that consumer's queue instead of being dr
 exchange. A test checks this table against the handlers the services declare.
 """
 
-from contracts.intake.opinions import ContactErased, OpinionReceived
+from contracts.intake.opinions import ContactErased, OpinionMerged, OpinionReceived
 from contracts.intake.suggestions import SuggestionAccepted
 from contracts.message import Message
 from contracts.routing import CaseAccepted, CaseAssigned
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
-    OpinionReceived: (("routing", "on_opinion_received"),),
+    OpinionReceived: (("routing", "on_opinion_received"), ("intake", "group_received_opinion")),
+    OpinionMerged: (("routing", "on_opinion_merged"), ("intake", "on_opinion_merged")),
     SuggestionAccepted: (("routing", "on_suggestion_accepted"),),
     ContactErased: (("notify", "on_contact_erased"),),
     CaseAssigned: (

@@ -140,6 +140,8 @@ def load(base_url: str, admin_key: str) -> None:
                 client.post(f"/v1/admin/{path}", json=item).raise_for_status()
         load_receptions(client)
         load_suggestions(client)
+        load_staff_items(client)
+        load_grouping(client)
 
 
 def next_weekday(earliest: date, weekday: int) -> date:
@@ -274,18 +276,21 @@ SUGGESTIONS = [
 ]
 
 
+def keyed(client: httpx.Client, role: str, label: str) -> httpx.Client:
+    """A client with a new key of `role` for the county, issued with the admin's."""
+    created = client.post("/v1/admin/api-keys", json={"role": role, "scope": COUNTY[0], "label": label})
+    created.raise_for_status()
+    return httpx.Client(base_url=client.base_url, headers={"X-API-Key": created.json()["key"]}, timeout=30)
+
+
 def load_suggestions(client: httpx.Client) -> None:
     """Deputies' formal suggestions (代表建议), filed with a deputy key and pre-reviewed with the
     congress office's key: one accepted (routing then has its case), one under review, one returned.
     A suggestion filed before (a load interrupted and run again) is left as it is."""
 
-    def keyed(role: str, label: str) -> httpx.Client:
-        created = client.post("/v1/admin/api-keys", json={"role": role, "scope": COUNTY[0], "label": label})
-        created.raise_for_status()
-        return httpx.Client(base_url=client.base_url, headers={"X-API-Key": created.json()["key"]}, timeout=30)
-
     filed_before = {s["title"] for s in client.get("/v1/suggestions", params={"division": COUNTY[0]}).json()}
-    with keyed("deputy", "海宁市人大代表") as deputy, keyed("supervisor", "海宁市人大常委会代表工委") as office:
+    deputy, office = keyed(client, "deputy", "海宁市人大代表"), keyed(client, "supervisor", "海宁市人大常委会代表工委")
+    with deputy, office:
         for filing, status, comment in SUGGESTIONS:
             if filing["title"] in filed_before:
                 continue
@@ -297,6 +302,160 @@ def load_suggestions(client: httpx.Client) -> None:
                 office.post(f"{path}/accept", json={}).raise_for_status()
             elif status == "returned":
                 office.post(f"{path}/return", json={"comment": comment}).raise_for_status()
+
+
+# 海宁市 adds its own category to the national list, and items of it go to 住建局 whatever their words
+CATEGORIES = [
+    "道路交通",
+    "市政设施",
+    "加装电梯",
+    "环境保护",
+    "教育",
+    "医疗卫生",
+    "社会保障",
+    "农业农村",
+    "安全生产",
+    "其他",
+]
+CATEGORY_RULE = {"division": COUNTY[0], "categories": ["加装电梯"], "lead_unit": "hn-housing", "priority": 50}
+CITIZEN = {"name": "沈阿姨", "phone": "13967351208"}
+STAFF_ITEMS = [
+    (
+        "station",
+        {
+            "division": "330481001004",
+            "content": "文苑小区12幢是六层老楼，住着不少七八十岁的老人，希望尽快启动加装电梯，居民签名已过三分之二",
+            "category": "加装电梯",
+            "details": {"channel": "station_visit", "station_id": "xiashi-station", "deputy_id": "deputy-zhang-wei"},
+            "grid_id": "wenyuan-01",
+            "contact": CITIZEN,
+        },
+    ),
+    (
+        "station",
+        {
+            "division": "330481001001",
+            "content": "东山社区议事会上大家反映：菜场门口早晚高峰电动车乱停，人行道被占，老人孩子只能走机动车道",
+            "category": "道路交通",
+            "details": {
+                "channel": "village_meeting",
+                "place": "东山社区文化家园",
+                "held_on": "2026-11-18",
+                "participants": 26,
+            },
+        },
+    ),
+    (
+        "station",
+        {
+            "division": "330481001004",
+            "content": "民情法治箱来信：文苑路夜宵摊油烟和噪音影响居民休息，夜里12点后还很吵",
+            "category": "环境保护",
+            "details": {"channel": "mailbox", "box": "文苑社区 民情法治箱"},
+        },
+    ),
+    (
+        "station",
+        {
+            "division": "330481102",
+            "content": "来电反映：长安镇中心小学放学时校门口接送车辆拥堵，希望增设临时停车点和交通协管",
+            "category": "道路交通",
+            "details": {"channel": "hotline", "operator": "民生365 话务员 07 号"},
+            "contact": {"name": "褚先生", "phone": "0573-87081234"},
+        },
+    ),
+    (
+        "info_officer",
+        {
+            "division": "330481102201",
+            "content": "辛江村3组的灌溉渠堵塞，下雨后水排不出去，几户人家的菜地被淹",
+            "category": "农业农村",
+            "details": {
+                "channel": "grid_officer",
+                "grid_id": "xinjiang-01",
+                "officer": "朱晓燕",
+                "consent_to_contact": True,
+            },
+            "grid_id": "xinjiang-01",
+            "contact": {"name": "朱大伯", "phone": "15858310027"},
+        },
+    ),
+    (
+        "deputy",
+        {
+            "division": "330481001",
+            "content": "走访中多位居民反映硖石街道社区卫生服务站周末不开门，老人配药要跑到市区医院",
+            "category": "医疗卫生",
+            "details": {"channel": "deputy", "deputy_id": "deputy-li-hong"},
+        },
+    ),
+    (
+        "county_system",
+        {
+            "division": "330481002",
+            "content": "12345 转办：海洲街道西山路段窨井盖缺失，夜间存在安全隐患",
+            "category": "市政设施",
+            "details": {
+                "channel": "county_system",
+                "system": "海宁市 12345 平台",
+                "external_id": "HN12345-2026-118734",
+            },
+        },
+    ),
+]
+LABELS = {
+    "station": "硖石街道人大代表联络站",
+    "info_officer": "辛江村网格民情信息员",
+    "deputy": "李红代表",
+    "county_system": "海宁市 12345 平台",
+}
+
+
+def load_staff_items(client: httpx.Client) -> None:
+    """海宁's own category list and a rule on it, then items entered on every staff channel, each with
+    the key of the role that uses that channel."""
+    client.put(f"/v1/admin/categories/{COUNTY[0]}", json={"names": CATEGORIES}).raise_for_status()
+    client.post("/v1/admin/routing-rules", json=CATEGORY_RULE).raise_for_status()
+    staff = {role: keyed(client, role, label) for role, label in LABELS.items()}
+    try:
+        for role, item in STAFF_ITEMS:
+            staff[role].post("/v1/opinions", json=item).raise_for_status()
+    finally:
+        for key in staff.values():
+            key.close()
+
+
+NEAR_DUPLICATES = [
+    "文苑路中段有个大坑，电动车经过很危险",
+    "文苑路路面坑洼，中间那个坑很深，骑电动车容易摔",
+    "文苑路上的坑好久没人补了，晚上骑车差点摔倒",
+    "文苑路的路灯晚上不亮",
+    "海昌路菜场门口的垃圾桶满了没人清运，臭气熏天",
+    "海昌路菜市场旁边垃圾好几天没人收，味道很大",
+]
+
+
+def load_grouping(client: httpx.Client) -> None:
+    """Citizens raising the same problems in their own words (合并处置 groups them; 民情热词 counts
+    them), submitted as citizens do; waits until routing has their cases, for at most 30 s."""
+    from time import monotonic, sleep  # only this loader waits
+
+    codes = []
+    for content in NEAR_DUPLICATES:
+        answer = client.post(
+            "/v1/public/opinions", json={"division": "330481001", "channel": "web", "content": content}
+        )
+        answer.raise_for_status()
+        codes.append(answer.json()["tracking_code"])
+    deadline = monotonic() + 30
+    while codes and monotonic() < deadline:
+        views = [client.get(f"/v1/public/opinions/{code}") for code in codes]
+        codes = [
+            code
+            for code, view in zip(codes, views, strict=True)
+            if view.status_code != 200 or view.json()["status"] == "received"
+        ]
+        sleep(0.2)
 
 
 def present(base_url: str) -> bool:

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from contracts.actor import Actor
-from contracts.intake.opinions import ContactErased, OpinionReceived, SubmitOpinion
+from contracts.intake.opinions import ContactErased, OpinionMerged, OpinionReceived, SubmitOpinion
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 
@@ -110,3 +110,15 @@ def photo_bytes(kind: str = "JPEG", size: tuple[int, int] = (64, 48), gps: bool 
     out = io.BytesIO()
     image.save(out, kind, **options)
     return out.getvalue()
+
+
+def opinion_merged(**overrides) -> OpinionMerged:
+    fields = dict(
+        group_id="01JDQ8M5V6X4T2R9K7W3B1N0PZ",
+        division="330481001",
+        primary="7K3P-9XTA-2MQD",
+        members=["7K3P-9XTA-2MQE", "7K3P-9XTA-2MQF"],
+        merged_at=NOW,
+        merged_by="station:01KEY",
+    )
+    return OpinionMerged(**{**fields, **overrides})

@@ -1,8 +1,6 @@
 """intake's contracts for opinions: where an item comes from on each channel, the submission
 command, the events about an opinion and its views."""
 
-import re
-import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
@@ -11,18 +9,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contracts.message import Message
 from contracts.routing import Transition, UnitRef
+from contracts.text import normalised_text
 from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Role
 
 CONTENT_MAX = 5000
-
-
-def normalised_text(value: object) -> object:
-    """NFKC (full-width letters and digits become plain ones), runs of spaces made one, lines kept."""
-    if not isinstance(value, str):
-        return value
-    text = unicodedata.normalize("NFKC", value).replace("\r\n", "\n")
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 Content = Annotated[
@@ -165,6 +155,14 @@ class SealedContact(BaseModel):
     phone_hash: str | None = None
 
 
+class Location(BaseModel):
+    """Where the problem is, as a county app or an Open311 client gives it (WGS 84)."""
+
+    address: str | None = Field(default=None, max_length=200, examples=["海宁市硖石街道文苑路公交站"])
+    lat: float | None = Field(default=None, ge=-90, le=90, examples=[30.5106])
+    long: float | None = Field(default=None, ge=-180, le=180, examples=[120.6803])
+
+
 class SubmitOpinion(Message):
     """Command from the gateway: store this citizen's opinion. Durable before the 202."""
 
@@ -180,6 +178,7 @@ class SubmitOpinion(Message):
     category: str | None = None
     details: ChannelDetails | None = None
     grid_id: EntityId | None = None
+    location: Location | None = None
     photos: list[str] = Field(default_factory=list, max_length=3)
     entered_by: str | None = Field(default=None, description="the staff key's label, for items entered by staff")
 
@@ -261,6 +260,7 @@ class StaffOpinionView(PublicOpinionView):
 
     details: ChannelDetails | None = None
     origin: Origin | None = None
+    location: Location | None = None
     entered_by: str | None = None
     contact: ContactView | None = None
     contact_erased: bool = False

@@ -7,7 +7,6 @@ of that county or township) and carries a number in it (建议第 12 号) from a
 """
 
 import re
-import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
@@ -16,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from contracts.message import Message
 from contracts.routing import UnitRef
+from contracts.text import normalised_text, one_line
 from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId
 
 ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -34,35 +34,12 @@ def chinese_number(value: int) -> str:
     return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
 
 
-# full-width digits and Latin letters become plain ones; Chinese punctuation (，：（）) stays as written
-PLAIN_LETTERS = {
-    code: code - 0xFEE0 for span in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for code in range(*span)
-}
-
-
-def plain(value: str) -> str:
-    return unicodedata.normalize("NFC", value).translate(PLAIN_LETTERS).replace("\r\n", "\n")
-
-
-def formal_text(value: object) -> object:
-    """Like an item's text (runs of spaces made one, lines kept, at most one blank line), but the
-    punctuation of a formal document is kept: NFKC would turn ，and ： into ASCII."""
-    if not isinstance(value, str):
-        return value
-    lines = (" ".join(line.split()) for line in plain(value).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def one_line(value: object) -> object:
-    return " ".join(plain(value).split()) if isinstance(value, str) else value
-
-
 Title = Annotated[
     str, BeforeValidator(one_line), Field(min_length=4, max_length=100, examples=["关于加快老旧小区加装电梯的建议"])
 ]
 SuggestionText = Annotated[
     str,
-    BeforeValidator(formal_text),
+    BeforeValidator(normalised_text),
     Field(
         min_length=10,
         max_length=TEXT_MAX,
@@ -71,7 +48,7 @@ SuggestionText = Annotated[
 ]
 Comment = Annotated[
     str,
-    BeforeValidator(formal_text),
+    BeforeValidator(normalised_text),
     Field(min_length=2, max_length=2000, examples=["请补充涉及小区的名单和居民意愿调查情况"]),
 ]
 SuggestionId = Annotated[str, Field(pattern=SUGGESTION_ID.pattern, examples=["JY-7K3P-9XTA-2MQD"])]

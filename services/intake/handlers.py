@@ -1,6 +1,7 @@
 """intake's use cases: each takes the store and what arrived, asks the domain, and saves."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from prometheus_client import Counter
@@ -24,9 +25,11 @@ from infra.clock import local_date
 from infra.pii import PiiCipher
 from services.intake import opinion as rules
 from services.intake.categories import unique
+from services.intake.grouping import follow
 from services.intake.opinion import Opinion
 from services.intake.provenance import Lookups, receiver_of
 from services.intake.store import IntakeStore
+from services.intake.suggestions import handlers as suggestions
 from services.intake.views import staff_view
 
 log = logging.getLogger(__name__)
@@ -64,16 +67,18 @@ def receive_staff_opinion(
     names the field with nothing stored. A county system's id seen before answers the stored item."""
     if not within(command.division, actor.scope):
         raise ServiceError(ErrorCode.FORBIDDEN, "不在密钥的管辖范围内 (outside the key's scope)", "division")
+    receiver = receiver_of(command, lookups(store))
+    store.photos.check(command.photos, command.tracking_code)
     key = rules.external_key(command)
-    existing = store.by_external_key(key) if key else None
-    if existing is None:
-        receiver = receiver_of(command, lookups(store))
-        store.photos.check(command.photos, command.tracking_code)
-        store_opinion(store, command, receiver, correlation_id)
-        existing = store.by_external_key(key) if key else store.opinions.get(command.tracking_code)
-        if existing.tracking_code == command.tracking_code:
-            return receipt(existing)
-    return receipt(existing, duplicate=True)
+    claimant = store.claim_external_key(key, command.tracking_code) if key else command.tracking_code
+    if claimant != command.tracking_code:
+        existing = store.opinions.get(claimant)
+        if existing is not None:
+            return receipt(existing, duplicate=True)
+        # claimed by a submission that a crash stopped before storing: finish it under its code
+        command = command.model_copy(update={"tracking_code": claimant})
+    store_opinion(store, command, receiver, correlation_id)
+    return receipt(store.opinions.get(command.tracking_code))
 
 
 def store_opinion(store: IntakeStore, command: SubmitOpinion, receiver: Receiver, correlation_id: str) -> None:
@@ -115,11 +120,23 @@ def receipt(opinion: Opinion, duplicate: bool = False) -> OpinionReceipt:
 
 
 def apply_case_assigned(store: IntakeStore, event: CaseAssigned, envelope: Envelope) -> None:
-    store.opinions.apply_once(event.case_id, envelope.event_id, lambda opinion: rules.assigned(opinion, event))
+    """The citizen's (or, for a suggestion's case, the deputy's) view shows who handles it by when."""
+    if suggestions.is_suggestion(event.case_id):
+        return suggestions.apply_case_assigned(store, event, envelope)
+    apply_to_case(store, event.case_id, envelope.event_id, lambda opinion: rules.assigned(opinion, event))
 
 
 def apply_case_accepted(store: IntakeStore, event: CaseAccepted, envelope: Envelope) -> None:
-    store.opinions.apply_once(event.case_id, envelope.event_id, lambda opinion: rules.accepted(opinion, event))
+    if suggestions.is_suggestion(event.case_id):
+        return suggestions.apply_case_accepted(store, event, envelope)
+    apply_to_case(store, event.case_id, envelope.event_id, lambda opinion: rules.accepted(opinion, event))
+
+
+def apply_to_case(store: IntakeStore, case_id: str, event_id: str, change: Callable[[Opinion], Opinion]) -> None:
+    """A case event changes its own opinion and those merged into it (合并处置: every submitter
+    follows the outcome), each once."""
+    store.opinions.apply_once(case_id, event_id, change)
+    follow.apply_to_followers(store, case_id, event_id, change)
 
 
 def find_opinion(store: IntakeStore, tracking_code: str) -> Opinion:

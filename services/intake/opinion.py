@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from contracts.intake.opinions import (
     ChannelDetails,
     ContactErased,
+    Location,
     OpinionReceived,
     Origin,
     Receiver,
@@ -36,9 +37,9 @@ class Opinion(BaseModel):
     details: ChannelDetails | None = None
     receiver: Receiver | None = None
     origin: Origin | None = None
+    location: Location | None = None
     photos: list[str] = []
     entered_by: str | None = None
-    external_key: str | None = None
     contact: SealedContact | None = None
     contact_erased: bool = False
     erase_attempts: int = 0
@@ -79,9 +80,9 @@ def receive(
         details=command.details,
         receiver=receiver,
         origin=Origin(division=command.division, grid_id=command.grid_id),
+        location=command.location,
         photos=command.photos,
         entered_by=command.entered_by,
-        external_key=external_key(command),
         contact=command.contact,
         status=CaseStatus.RECEIVED,
         history=[

@@ -23,25 +23,25 @@ class IntakeStore:
         self.opinions = AggregateCollection(db["opinions"], Opinion, "tracking_code", publish)
         self.counters = db["case_number_counters"]
         self.categories = db["categories"]
+        self.external_keys = db["external_keys"]
         self.directory = DirectoryStore(db)
         self.receptions = ReceptionStore(db)
         self.suggestions = SuggestionStore(db, publish)
         self.photos = PhotoStore(db)
-        self.grouping = GroupingStore(db)
+        self.grouping = GroupingStore(db, publish)
         self.imports = ImportStore(db)
 
     def ensure_indexes(self) -> None:
         self.opinions.collection.create_index([("division", 1), ("submitted_at", -1)])
         self.opinions.collection.create_index("contact.phone_hash", sparse=True)
-        self.opinions.collection.create_index("case_number", unique=True, sparse=True)
-        self.opinions.collection.create_index("external_key", unique=True, sparse=True)
+        self.opinions.collection.create_index("case_number")
         self.opinions.collection.create_index("contact.key_id", sparse=True)
         self.opinions.ensure_indexes()
         for part in (self.directory, self.receptions, self.suggestions, self.photos, self.grouping, self.imports):
             part.ensure_indexes()
 
     def sweep(self, older_than: timedelta) -> int:
-        return self.opinions.sweep(older_than)
+        return sum(part.sweep(older_than) for part in (self.opinions, self.suggestions, self.grouping))
 
     def next_case_number(self, county: str, year: int, tracking_code: str) -> int:
         """The county's next number in `year`, from one atomic counter: concurrent submissions in any
@@ -62,9 +62,15 @@ class IntakeStore:
             counter = self.counters.find_one({"_id": key})
         return counter["value"]
 
-    def by_external_key(self, external_key: str) -> Opinion | None:
-        doc = self.opinions.collection.find_one({"external_key": external_key}, {"_id": 1})
-        return self.opinions.get(doc["_id"]) if doc else None
+    def claim_external_key(self, external_key: str, tracking_code: str) -> str:
+        """The tracking code a county system's id belongs to: `tracking_code` if this call is the first
+        to claim it, else the code of whoever claimed it before (one insert keyed by the id, so two
+        concurrent sends of one row cannot both win)."""
+        try:
+            self.external_keys.insert_one({"_id": external_key, "tracking_code": tracking_code})
+            return tracking_code
+        except DuplicateKeyError:
+            return self.external_keys.find_one({"_id": external_key})["tracking_code"]
 
     def category_list(self, division: str) -> CategoryList:
         for code in enclosing(division):

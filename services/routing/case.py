@@ -38,6 +38,7 @@ class Case(BaseModel):
     assigned_at: Instant | None = None
     due_date: date | None = None
     calendar_fallback: bool = False
+    deadline_policy: str = "working_days"  # "statutory" for a deputy suggestion (services/routing/suggestion_case.py)
     history: list[Transition]
     version: int = 0
 
@@ -120,3 +121,18 @@ def accept(case: Case, actor: Actor, now: datetime) -> Decision:
         case_id=case.case_id, division=case.division, unit=case.lead_unit, accepted_at=now, transitions=[accepted]
     )
     return Decision(case, [event])
+
+
+def merge(case: Case, primary: str, actor: str, at: datetime) -> Case:
+    """合并处置: a near-duplicate's case is `merged` into the primary's and handled as that one.
+
+    A case the lifecycle does not let become `merged` (already merged, or too far along) stays as
+    it is; so does the primary's own.
+    """
+    if case.case_id == primary or case.status is CaseStatus.MERGED:
+        return case
+    try:
+        step = move(case.status, CaseStatus.MERGED, actor, f"合并至 {primary} 一并办理 (merged into {primary})", at)
+    except ServiceError:
+        return case
+    return case.model_copy(update={"status": CaseStatus.MERGED, "history": [*case.history, step]})

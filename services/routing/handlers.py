@@ -5,12 +5,14 @@ from datetime import datetime
 from contracts.actor import Actor
 from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake.opinions import OpinionReceived
+from contracts.intake.opinions import OpinionMerged, OpinionReceived
+from contracts.intake.suggestions import SuggestionAccepted
 from contracts.paging import Page
 from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
+from services.routing import suggestion_case
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import Case
 from services.routing.store import RoutingStore
@@ -24,6 +26,18 @@ def open_case(store: RoutingStore, opinion: OpinionReceived, envelope: Envelope,
     units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
     calendar = WorkingCalendar(store.calendar_overrides(opinion.division, local_date(now)))
     decision = rules.open_case(opinion, division_rules, units, calendar, now)
+    store.cases.add(decision.case, decision.events, envelope.correlation_id)
+
+
+def open_suggestion_case(
+    store: RoutingStore, suggestion: SuggestionAccepted, envelope: Envelope, now: datetime
+) -> None:
+    """One case per accepted deputy suggestion, under the statutory deadline; its id is the
+    suggestion's, so a replayed event finds it stored and changes nothing."""
+    division_rules = store.rules_for(suggestion.division)
+    units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
+    calendar = WorkingCalendar(store.calendar_overrides(suggestion.division, local_date(now)))
+    decision = suggestion_case.open_case(suggestion, division_rules, units, calendar, now)
     store.cases.add(decision.case, decision.events, envelope.correlation_id)
 
 
@@ -86,3 +100,11 @@ def set_calendar_day(store: RoutingStore, day: CalendarDayIn) -> CalendarDayIn:
 
 def list_cases(store: RoutingStore, division_prefix: str, limit: int, after: str | None) -> Page:
     return store.cases_in(division_prefix, limit, after)
+
+
+def merge_cases(store: RoutingStore, event: OpinionMerged, envelope: Envelope) -> None:
+    """合并处置: each member's case becomes `merged` into the primary's, once whatever the redeliveries."""
+    for case_id in event.members:
+        store.cases.apply_once(
+            case_id, envelope.event_id, lambda case: rules.merge(case, event.primary, event.merged_by, event.merged_at)
+        )

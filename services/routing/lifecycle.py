@@ -1,4 +1,7 @@
-"""The case state machine: which moves are allowed, each kept with who, when and why."""
+"""The case state machine: which moves are allowed, each kept with who, when and why.
+
+A case still being handled may be merged into a like one (合并处置); once replied to, it has its own answer.
+"""
 
 from datetime import datetime
 
@@ -9,13 +12,13 @@ from contracts.vocabulary import CaseStatus as S
 ALLOWED: dict[S, frozenset[S]] = {
     S.RECEIVED: frozenset({S.TRIAGED, S.MERGED}),
     S.TRIAGED: frozenset({S.ASSIGNED, S.CLOSED, S.ESCALATED, S.MERGED}),
-    S.ASSIGNED: frozenset({S.ACCEPTED, S.RETURNED}),
-    S.ACCEPTED: frozenset({S.REPLIED, S.ESCALATED}),
+    S.ASSIGNED: frozenset({S.ACCEPTED, S.RETURNED, S.MERGED}),
+    S.ACCEPTED: frozenset({S.REPLIED, S.ESCALATED, S.MERGED}),
     S.REPLIED: frozenset({S.EVALUATED}),
     S.EVALUATED: frozenset({S.CLOSED, S.REOPENED}),
-    S.REOPENED: frozenset({S.REPLIED}),
-    S.RETURNED: frozenset({S.TRIAGED}),
-    S.ESCALATED: frozenset({S.TRIAGED, S.CLOSED}),
+    S.REOPENED: frozenset({S.REPLIED, S.MERGED}),
+    S.RETURNED: frozenset({S.TRIAGED, S.MERGED}),
+    S.ESCALATED: frozenset({S.TRIAGED, S.CLOSED, S.MERGED}),
     S.MERGED: frozenset(),
     S.CLOSED: frozenset(),
 }

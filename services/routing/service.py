@@ -2,7 +2,8 @@
 
 from contracts.actor import Actor
 from contracts.errors import parse
-from contracts.intake.opinions import OpinionReceived
+from contracts.intake.opinions import OpinionMerged, OpinionReceived
+from contracts.intake.suggestions import SuggestionAccepted
 from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.clock import utc_now
 from infra.logs import correlation_id
@@ -23,6 +24,16 @@ class RoutingService(StoredService):
     def on_opinion_received(self, body):
         envelope, opinion = OpinionReceived.from_wire(body)
         handlers.open_case(self.store, opinion, envelope, utc_now())
+
+    @event_handler(SuggestionAccepted)
+    def on_suggestion_accepted(self, body):
+        envelope, suggestion = SuggestionAccepted.from_wire(body)
+        handlers.open_suggestion_case(self.store, suggestion, envelope, utc_now())
+
+    @event_handler(OpinionMerged)
+    def on_opinion_merged(self, body):
+        envelope, event = OpinionMerged.from_wire(body)
+        handlers.merge_cases(self.store, event, envelope)
 
     @rpc
     def accept_case(self, case_id: str, command: dict, actor: dict) -> dict:

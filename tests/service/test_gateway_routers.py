@@ -27,6 +27,7 @@ CASE = {
     "lead_unit": {"id": "hn-transport", "name": "海宁市交通运输局"},
     "co_units": [],
     "due_date": "2026-12-14",
+    "deadline_policy": "working_days",
     "received_at": STAMP,
     "history": [],
     "version": 1,

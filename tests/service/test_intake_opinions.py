@@ -213,3 +213,12 @@ def test_a_village_meeting_records_place_date_and_participants(intake, store):
     stored = store.opinions.get("AAAA-AAAA-0001")
     assert stored.details.held_on == date(2026, 11, 20) and stored.details.participants == 23
     assert stored.receiver.name == "硖石街道联络站" and stored.entered_by == "硖石街道联络站"
+
+
+def test_intake_restarts_with_many_items_that_have_no_county_id(intake, store, mongo_db, reopen, published):
+    for n in range(3):
+        intake.submit_opinion(submit_opinion(tracking_code=f"AAAA-AAAA-000{n}").envelope("330481001", "c").wire())
+    intake.submit_staff_opinion(from_county_system("AAAA-AAAA-0009", "HN-1"), COUNTY_SYSTEM)
+    again = IntakeStore(reopen(mongo_db), published)
+    again.ensure_indexes()  # the unique indexes skip the items without a county id or number
+    assert again.opinions.collection.count_documents({}) == 4
