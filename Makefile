@@ -29,6 +29,7 @@ bench: broker
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	.venv/bin/python -m bench.intake_load
 	.venv/bin/python -m bench.embedded_store
+	.venv/bin/python -m bench.intake_import
 	.venv/bin/python -m bench.intake_grouping
 
 ## deletes the embedded store's files ($${DATA_DIR:-.data}) after listing them; refuses while `make run` uses them
