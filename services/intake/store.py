@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from contracts.intake.categories import CategoryList
 from infra.aggregates import AggregateCollection
 from infra.outbox import Publish
+from infra.sequences import Sequences
 from services.intake.categories import NATIONAL_DEFAULT, enclosing
 from services.intake.directory.store import DirectoryStore
 from services.intake.grouping.store import GroupingStore
@@ -21,7 +21,7 @@ from services.intake.suggestions.store import SuggestionStore
 class IntakeStore:
     def __init__(self, db, publish: Publish):
         self.opinions = AggregateCollection(db["opinions"], Opinion, "tracking_code", publish)
-        self.counters = db["case_number_counters"]
+        self.case_numbers = Sequences(db["case_number_counters"])
         self.categories = db["categories"]
         self.external_keys = db["external_keys"]
         self.directory = DirectoryStore(db)
@@ -44,23 +44,8 @@ class IntakeStore:
         return sum(part.sweep(older_than) for part in (self.opinions, self.suggestions, self.grouping))
 
     def next_case_number(self, county: str, year: int, tracking_code: str) -> int:
-        """The county's next number in `year`, from one atomic counter: concurrent submissions in any
-        number of workers or replicas get distinct numbers with no gap between them.
-
-        The counter remembers the code it last numbered, so the redelivery of a submission that a crash
-        interrupted between numbering and storing gets the same number back rather than leaving a gap.
-        """
-        key = f"{county}-{year}"
-        try:
-            counter = self.counters.find_one_and_update(
-                {"_id": key, "last_code": {"$ne": tracking_code}},
-                {"$inc": {"value": 1}, "$set": {"last_code": tracking_code}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
-        except DuplicateKeyError:  # the counter's last number went to this very code
-            counter = self.counters.find_one({"_id": key})
-        return counter["value"]
+        """The county's next number in `year`, gap-free under concurrent submissions (infra.sequences)."""
+        return self.case_numbers.next(f"{county}-{year}", tracking_code)
 
     def claim_external_key(self, external_key: str, tracking_code: str) -> str:
         """The tracking code a county system's id belongs to: `tracking_code` if this call is the first

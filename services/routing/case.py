@@ -16,7 +16,7 @@ from contracts.message import Message
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, Instant
 from infra.clock import local_date
-from services.routing.calendar import WorkingCalendar
+from services.routing.calendar import Deadline, WorkingCalendar
 from services.routing.lifecycle import move
 from services.routing.rules import Rule, choose_rule
 
@@ -82,7 +82,13 @@ def open_case(
 def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: WorkingCalendar, now: datetime) -> Decision:
     """交办: the lead unit and co-handling units get the case, due in 15 working days from today."""
     deadline = calendar.add_working_days(local_date(now), CITIZEN_ITEM_WORKING_DAYS)
-    reason = f"交办 {lead.name}，{deadline.working_days} 个工作日内答复"
+    return hand_over(case, lead, co_units, deadline, f"交办 {lead.name}，{deadline.working_days} 个工作日内答复", now)
+
+
+def hand_over(
+    case: Case, lead: UnitRef, co_units: list[UnitRef], deadline: Deadline, reason: str, now: datetime
+) -> Decision:
+    """The case assigned to its units under `deadline`, whatever policy set it, and `case.assigned`."""
     assigned = move(case.status, CaseStatus.ASSIGNED, ACTOR, reason, now)
     case = case.model_copy(
         update={

@@ -9,11 +9,11 @@ import calendar
 from datetime import date, datetime, timedelta
 
 from contracts.intake.suggestions import SuggestionAccepted
-from contracts.routing import CaseAssigned, Transition, UnitRef
+from contracts.routing import Transition, UnitRef
 from contracts.vocabulary import CaseStatus
 from infra.clock import local_date
-from services.routing.calendar import WorkingCalendar
-from services.routing.case import ACTOR, Case, Decision
+from services.routing.calendar import Deadline, WorkingCalendar
+from services.routing.case import ACTOR, Case, Decision, hand_over
 from services.routing.lifecycle import move
 from services.routing.rules import Rule, choose_rule
 
@@ -70,28 +70,6 @@ def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], working: WorkingC
     """交办 under the statutory policy: due three calendar months from today (Beijing)."""
     today = local_date(now)
     due = add_months(today, STATUTORY_MONTHS)
+    deadline = Deadline(due, working_days_between(working, today, due), calendar_fallback=False)
     reason = f"交办 {lead.name}，法定期限：自交办之日起三个月内（{due.isoformat()} 前）答复"
-    assigned = move(case.status, CaseStatus.ASSIGNED, ACTOR, reason, now)
-    case = case.model_copy(
-        update={
-            "status": CaseStatus.ASSIGNED,
-            "lead_unit": lead,
-            "co_units": co_units,
-            "assigned_at": now,
-            "due_date": due,
-            "calendar_fallback": False,
-            "history": [*case.history, assigned],
-        }
-    )
-    event = CaseAssigned(
-        case_id=case.case_id,
-        division=case.division,
-        lead_unit=lead,
-        co_units=co_units,
-        assigned_at=now,
-        due_date=due,
-        working_days=working_days_between(working, today, due),
-        calendar_fallback=False,
-        transitions=case.history[-2:],
-    )
-    return Decision(case, [event])
+    return hand_over(case, lead, co_units, deadline, reason, now)

@@ -141,7 +141,7 @@ def test_a_refused_reference_or_category_stores_nothing(intake, store, published
         intake.submit_staff_opinion(hotline("AAAA-AAAA-0002", division="330482001"), STATION)
     assert outside.value.code is ErrorCode.FORBIDDEN and outside.value.field == "division"
     assert store.opinions.collection.count_documents({}) == 0 and published.wires == []
-    assert store.counters.count_documents({}) == 0
+    assert store.case_numbers.counters.count_documents({}) == 0
 
 
 def test_each_division_has_its_categories_inherited_downwards(intake):

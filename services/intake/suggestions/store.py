@@ -2,21 +2,23 @@
 
 from datetime import timedelta
 
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
-
 from contracts.intake.suggestions import CongressSession, SuggestionStatus
 from contracts.paging import Page
 from infra.aggregates import AggregateCollection
 from infra.mongo import division_prefix_filter
 from infra.outbox import Publish
+from infra.sequences import Sequences
 from services.intake.suggestions.suggestion import Suggestion
+
+
+def session_key(division: str, session: CongressSession) -> str:
+    return f"{division}:{session.term}:{session.meeting}"
 
 
 class SuggestionStore:
     def __init__(self, db, publish: Publish):
         self.suggestions = AggregateCollection(db["suggestions"], Suggestion, "id", publish)
-        self.counters = db["suggestion_number_counters"]
+        self.numbers = Sequences(db["suggestion_number_counters"])
 
     def ensure_indexes(self) -> None:
         collection = self.suggestions.collection
@@ -30,31 +32,11 @@ class SuggestionStore:
         return self.suggestions.sweep(older_than)
 
     def next_number(self, division: str, session: CongressSession, suggestion_id: str) -> int:
-        """The session's next number in the division, from one atomic counter: concurrent filings
-        get distinct numbers with none skipped.
-
-        The counter remembers the suggestion it last numbered, so asking again for the same one
-        gives the same number back; `release` gives the number back when that suggestion could not
-        be stored, so a refused write leaves no gap either.
-        """
-        key = f"{division}:{session.term}:{session.meeting}"
-        try:
-            counter = self.counters.find_one_and_update(
-                {"_id": key, "last_id": {"$ne": suggestion_id}},
-                {"$inc": {"value": 1}, "$set": {"last_id": suggestion_id}},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
-        except DuplicateKeyError:  # the counter's last number went to this very suggestion
-            counter = self.counters.find_one({"_id": key})
-        return counter["value"]
+        """The session's next number in the division (建议第 N 号), gap-free (infra.sequences)."""
+        return self.numbers.next(session_key(division, session), suggestion_id)
 
     def release(self, division: str, session: CongressSession, suggestion_id: str, number: int) -> None:
-        """Takes back `number` if it is still the last one given, to `suggestion_id`."""
-        key = f"{division}:{session.term}:{session.meeting}"
-        self.counters.update_one(
-            {"_id": key, "last_id": suggestion_id, "value": number}, {"$inc": {"value": -1}, "$set": {"last_id": None}}
-        )
+        self.numbers.release(session_key(division, session), suggestion_id, number)
 
     def page(self, division_prefix: str, status: SuggestionStatus | None, limit: int, after: str | None = None) -> Page:
         """Newest first."""
