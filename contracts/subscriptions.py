@@ -12,7 +12,11 @@ from contracts.routing import CaseAccepted, CaseAssigned
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     OpinionReceived: (("routing", "on_opinion_received"), ("intake", "group_received_opinion")),
-    OpinionMerged: (("routing", "on_opinion_merged"), ("intake", "on_opinion_merged")),
+    OpinionMerged: (
+        ("routing", "on_opinion_merged"),
+        ("intake", "on_opinion_merged"),
+        ("supervision", "on_opinions_merged"),
+    ),
     SuggestionAccepted: (("routing", "on_suggestion_accepted"),),
     ContactErased: (("notify", "on_contact_erased"),),
     CaseAssigned: (

@@ -3,6 +3,7 @@
 from datetime import date
 
 from contracts.envelope import Envelope
+from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
 from contracts.routing import CaseAccepted, CaseAssigned
 from services.supervision import watch as rules
@@ -17,6 +18,13 @@ def apply_case_assigned(store: SupervisionStore, event: CaseAssigned, envelope: 
 
 def apply_case_accepted(store: SupervisionStore, event: CaseAccepted, envelope: Envelope) -> None:
     store.cases.apply_once(event.case_id, envelope.event_id, lambda case: rules.accepted(case, event))
+
+
+def apply_opinions_merged(store: SupervisionStore, event: OpinionMerged, envelope: Envelope) -> None:
+    """Members already under watch stop counting; one never assigned has no deadline to drop."""
+    for case_id in event.members:
+        if case_id != event.primary and store.cases.get(case_id) is not None:
+            store.cases.apply_once(case_id, envelope.event_id, rules.merged)
 
 
 def deadlines(

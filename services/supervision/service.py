@@ -2,6 +2,7 @@
 
 from prometheus_client import Gauge
 
+from contracts.intake.opinions import OpinionMerged
 from contracts.routing import CaseAccepted, CaseAssigned
 from infra.clock import local_today
 from infra.nameko_dependencies import StoreProvider
@@ -28,6 +29,11 @@ class SupervisionService(StoredService):
     def on_case_accepted(self, body):
         envelope, event = CaseAccepted.from_wire(body)
         handlers.apply_case_accepted(self.store, event, envelope)
+
+    @event_handler(OpinionMerged)
+    def on_opinions_merged(self, body):
+        envelope, event = OpinionMerged.from_wire(body)
+        handlers.apply_opinions_merged(self.store, event, envelope)
 
     @settings_timer("overdue_gauge_seconds")
     def measure_overdue(self):

@@ -47,3 +47,8 @@ def accepted(case: WatchedCase, event: CaseAccepted) -> WatchedCase:
 def is_overdue(case: WatchedCase, today: date) -> bool:
     """Due on the due date itself; overdue from the day after while still open."""
     return case.status in OPEN_STATUSES and today > case.due_date
+
+
+def merged(case: WatchedCase) -> WatchedCase:
+    """合并处置: the case is handled as its group's primary, so its own deadline is no longer watched."""
+    return case.model_copy(update={"status": CaseStatus.MERGED})

@@ -25,6 +25,7 @@ from tests.factories import (
     case_accepted,
     case_assigned,
     contact_erased,
+    opinion_merged,
     opinion_received,
     submit_opinion,
 )
@@ -68,6 +69,13 @@ HANDLERS = [
     Handler(SupervisionService, SupervisionStore, "on_case_accepted", ACCEPTED, [("on_case_assigned", ASSIGNED)]),
     Handler(NotifyService, InboxStore, "on_case_assigned", ASSIGNED),
     Handler(NotifyService, InboxStore, "on_contact_erased", wire(contact_erased())),
+    Handler(
+        SupervisionService,
+        SupervisionStore,
+        "on_opinions_merged",
+        wire(opinion_merged(primary="7K3P-9XTA-2MQX", members=["7K3P-9XTA-2MQD"])),
+        [("on_case_assigned", ASSIGNED)],
+    ),
 ]
 
 

@@ -7,7 +7,7 @@ from services.notify.service import NotifyService
 from services.notify.store import InboxStore
 from services.supervision.service import SupervisionService
 from services.supervision.store import SupervisionStore
-from tests.factories import NOW, Publications, case_accepted, case_assigned, contact_erased
+from tests.factories import NOW, Publications, case_accepted, case_assigned, contact_erased, opinion_merged
 
 
 @pytest.fixture
@@ -71,3 +71,16 @@ def test_notify_remembers_an_erased_contact_once(mongo_db):
     notify.on_contact_erased(erased)
     notify.on_contact_erased(erased)
     assert list(store.erased_contacts.find()) == [{"_id": "7K3P-9XTA-2MQD", "erased_at": NOW}]
+
+
+def test_merged_members_stop_counting_as_overdue_once(supervision):
+    for code in ("7K3P-9XTA-2MQD", "7K3P-9XTA-2MQE"):
+        late = case_assigned(case_id=code, due_date=date(2020, 1, 2))
+        supervision.on_case_assigned(late.envelope("330481001", "c").wire())
+    assert len(supervision.deadlines("330481", overdue_only=True)["items"]) == 2
+    merged = opinion_merged().envelope("330481001", "c").wire()  # 2MQF was never assigned
+    supervision.on_opinions_merged(merged)
+    supervision.on_opinions_merged(merged)
+    overdue = supervision.deadlines("330481", overdue_only=True)["items"]
+    assert [case["case_id"] for case in overdue] == ["7K3P-9XTA-2MQD"]  # the primary still is
+    assert supervision.store.cases.get("7K3P-9XTA-2MQE").status == "merged"
