@@ -2,10 +2,10 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.intake.opinions import Receiver, ReceiverKind
-from contracts.vocabulary import CaseStatus
+from contracts.vocabulary import CaseStatus, Role
 from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
-from services.intake.opinion import assigned, case_number, erase_contact, proves_submitter, receive
+from services.intake.opinion import assigned, case_number, erase_contact, proves_submitter, receive, reveals_contact
 from services.intake.views import public_view, staff_view
 from tests.factories import NOW, case_assigned, submit_opinion
 
@@ -85,3 +85,13 @@ def test_the_public_view_names_a_deputy_but_not_a_grid_officer():
     assert shown.receiver.name == "网格民情信息员" and "周丽" not in shown.model_dump_json()
     staff = staff_view(receive(submit_opinion(), officer)[0], None, reveal=False)
     assert staff.receiver == officer and staff.origin.division == "330481001"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_roles_that_call_citizens_back_see_the_contact_in_full(role):
+    opinion, _ = receive(submit_opinion(contact=PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")))
+    shown = staff_view(opinion, {"name": "陈小明", "phone": "13812345678"}, reveals_contact(role)).contact
+    if role in (Role.STATION, Role.INFO_OFFICER):
+        assert (shown.name, shown.phone, shown.masked) == ("陈小明", "13812345678", False)
+    else:
+        assert (shown.name, shown.phone, shown.masked) == ("陈**", "138****5678", True)
