@@ -11,6 +11,7 @@ from gateway.observe import ObserveRequests
 from gateway.platform import Platform
 from gateway.routers import (
     admin,
+    case_actions,
     cases,
     categories,
     directory,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         directory,
         categories,
         cases,
+        case_actions,
         supervision,
         notifications,
         units,

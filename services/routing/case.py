@@ -11,14 +11,12 @@ from pydantic import BaseModel
 
 from contracts.actor import Actor
 from contracts.errors import ErrorCode, ServiceError
-from contracts.intake.opinions import OpinionReceived
 from contracts.message import Message
 from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
 from contracts.vocabulary import CaseStatus, Channel, Instant
 from infra.clock import local_date
 from services.routing.calendar import Deadline, WorkingCalendar
 from services.routing.lifecycle import move
-from services.routing.rules import Rule, choose_rule
 
 CITIZEN_ITEM_WORKING_DAYS = 15
 ACTOR = "routing"
@@ -47,36 +45,6 @@ class Case(BaseModel):
 class Decision:
     case: Case
     events: list[Message] = field(default_factory=list)
-
-
-def open_case(
-    opinion: OpinionReceived,
-    rules: list[Rule],
-    units: dict[str, UnitRef],
-    calendar: WorkingCalendar,
-    now: datetime,
-) -> Decision:
-    received = Transition(
-        status=CaseStatus.RECEIVED, at=opinion.submitted_at, actor=f"channel:{opinion.channel}", reason="已受理"
-    )
-    rule = choose_rule(rules, opinion.division, opinion.content, opinion.category)
-    matched = rule is not None and rule.lead_unit in units
-    reason = "按分办规则分级：交办" if matched else "无匹配的分办规则，待人工交办 (no routing rule matched)"
-    triaged = move(CaseStatus.RECEIVED, CaseStatus.TRIAGED, ACTOR, reason, now)
-    case = Case(
-        case_id=opinion.tracking_code,
-        case_number=opinion.case_number,
-        division=opinion.division,
-        channel=opinion.channel,
-        category=opinion.category,
-        content=opinion.content,
-        status=CaseStatus.TRIAGED,
-        received_at=opinion.submitted_at,
-        history=[received, triaged],
-    )
-    if not matched:
-        return Decision(case)
-    return assign(case, units[rule.lead_unit], [units[u] for u in rule.co_units if u in units], calendar, now)
 
 
 def assign(case: Case, lead: UnitRef, co_units: list[UnitRef], calendar: WorkingCalendar, now: datetime) -> Decision:

@@ -12,7 +12,7 @@ from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
-from services.routing import suggestion_case
+from services.routing import suggestion_case, triage
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import Case
 from services.routing.store import RoutingStore
@@ -25,7 +25,7 @@ def open_case(store: RoutingStore, opinion: OpinionReceived, envelope: Envelope,
     division_rules = store.rules_for(opinion.division)
     units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
     calendar = WorkingCalendar(store.calendar_overrides(opinion.division, local_date(now)))
-    decision = rules.open_case(opinion, division_rules, units, calendar, now)
+    decision = triage.open_case(opinion, division_rules, units, calendar, now)
     store.cases.add(decision.case, decision.events, envelope.correlation_id)
 
 

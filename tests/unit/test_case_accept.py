@@ -6,8 +6,9 @@ from contracts.errors import ErrorCode, ServiceError
 from contracts.routing import UnitRef
 from contracts.vocabulary import CaseStatus
 from services.routing.calendar import WorkingCalendar
-from services.routing.case import accept, open_case
+from services.routing.case import accept
 from services.routing.rules import Rule
+from services.routing.triage import open_case
 from tests.factories import NOW, actor, opinion_received
 
 UNITS = {"hn-transport": UnitRef(id="hn-transport", name="海宁市交通运输局")}

@@ -14,8 +14,8 @@ from infra.pii import PiiCipher
 from infra.settings import DEV_PII_KEY
 from services.intake.opinion import receive
 from services.routing.calendar import WorkingCalendar
-from services.routing.case import open_case
 from services.routing.rules import Rule
+from services.routing.triage import open_case
 from tests.factories import NOW, submit_opinion
 
 

@@ -3,8 +3,8 @@ from datetime import date
 from contracts.routing import UnitRef
 from contracts.vocabulary import CaseStatus
 from services.routing.calendar import WorkingCalendar
-from services.routing.case import open_case
 from services.routing.rules import Rule
+from services.routing.triage import open_case
 from tests.factories import NOW, opinion_received
 
 UNITS = {
