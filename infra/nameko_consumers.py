@@ -46,7 +46,21 @@ def _warn_broken_link(action: str, message, error: Exception, outcome: str = "it
 
 class QueueConsumer(messaging.QueueConsumer):
     """nameko's QueueConsumer whose ack and requeue shrug off a dead connection: the broker has
-    already taken the message back and redelivers it after kombu reconnects."""
+    already taken the message back and redelivers it after kombu reconnects.
+
+    `linked` tells the readiness probe whether its consumers are on the broker: set when kombu
+    reports them ready (after every reconnection), cleared when a connection attempt fails.
+    """
+
+    linked = False
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self.linked = True
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+
+    def on_connection_error(self, exc, interval):
+        self.linked = False
+        super().on_connection_error(exc, interval)
 
     def ack_message(self, message):
         try:

@@ -9,11 +9,13 @@ import time
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider, SharedExtension
 from nameko.messaging import Consumer
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Histogram
 
 from contracts.errors import ServiceError
+from infra import health
 from infra.logs import correlation_id
 from infra.mongo import open_client
+from infra.nameko_consumers import QueueConsumer
 from infra.nameko_publisher import EventPublisher
 from infra.pii import PiiCipher
 from infra.settings import get_settings
@@ -44,6 +46,11 @@ class StoreProvider(DependencyProvider):
 
     kill = stop
 
+    def answers(self) -> bool:
+        """A read by `_id` on the service's database: a round trip to MongoDB, or the embedded store."""
+        self.client[self.database]["health"].find_one({"_id": "ping"})
+        return True
+
     def get_dependency(self, worker_ctx):
         return self.store
 
@@ -59,13 +66,29 @@ class Cipher(DependencyProvider):
 
 
 class MetricsServer(SharedExtension):
-    """Serves `/metrics` on `METRICS_PORT` when set."""
+    """Serves `/metrics`, `/healthz` and `/readyz` on `METRICS_PORT` when set (infra/health.py)."""
+
+    server = None
 
     def start(self):
         port = get_settings().metrics_port
         if port:
-            start_http_server(port)
-            log.info("metrics on :%s/metrics", port)
+            self.server = health.serve(port, {"broker": self.broker_linked, "store": self.store_answers})
+            log.info("metrics and probes on :%s (/metrics, /healthz, /readyz)", port)
+
+    def stop(self):
+        if self.server is not None:
+            self.server.kill()
+
+    kill = stop
+
+    def broker_linked(self) -> bool:
+        consumers = [ext for ext in self.container.subextensions if isinstance(ext, QueueConsumer)]
+        return bool(consumers) and all(consumer.linked for consumer in consumers)
+
+    def store_answers(self) -> bool:
+        stores = [dep for dep in self.container.dependencies if isinstance(dep, StoreProvider)]
+        return all(store.answers() for store in stores)
 
 
 class Observability(DependencyProvider):

@@ -55,6 +55,12 @@ def test_workloads_are_probed_limited_and_locked_down(rendered):
         assert pod["securityContext"]["runAsNonRoot"] is True
         (container,) = pod["containers"]
         assert container["livenessProbe"] and container["readinessProbe"]
+        if name in SERVICES:  # a service's own probes on its metrics port (infra/health.py)
+            probes = (container["livenessProbe"]["httpGet"], container["readinessProbe"]["httpGet"])
+            assert [(probe["path"], probe["port"]) for probe in probes] == [
+                ("/healthz", "metrics"),
+                ("/readyz", "metrics"),
+            ]
         assert container["resources"]["requests"] and container["resources"]["limits"]
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert container["securityContext"]["allowPrivilegeEscalation"] is False
