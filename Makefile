@@ -31,6 +31,8 @@ bench: broker
 	.venv/bin/python -m bench.embedded_store
 	.venv/bin/python -m bench.intake_import
 	.venv/bin/python -m bench.intake_grouping
+	.venv/bin/python -m bench.routing_cases
+	.venv/bin/python -m bench.routing_pipeline
 
 ## deletes the embedded store's files ($${DATA_DIR:-.data}) after listing them; refuses while `make run` uses them
 reset-data: install

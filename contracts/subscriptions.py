@@ -8,7 +8,22 @@ exchange. A test checks this table against the handlers the services declare.
 from contracts.intake.opinions import ContactErased, OpinionMerged, OpinionReceived
 from contracts.intake.suggestions import SuggestionAccepted
 from contracts.message import Message
-from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseCoOpinionSent,
+    CaseEscalated,
+    CaseExtensionDecided,
+    CaseExtensionRequested,
+    CaseMeetingRecorded,
+    CasePaused,
+    CaseProgressRecorded,
+    CaseReopened,
+    CaseReplied,
+    CaseResumed,
+    CaseReturned,
+)
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     OpinionReceived: (("routing", "on_opinion_received"), ("intake", "group_received_opinion")),
@@ -23,9 +38,41 @@ SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
         ("intake", "on_case_assigned"),
         ("supervision", "on_case_assigned"),
         ("notify", "on_case_assigned"),
+        ("routing", "learn_from_assignment"),
     ),
     CaseAccepted: (
         ("intake", "on_case_accepted"),
         ("supervision", "on_case_accepted"),
     ),
+    # the lifecycle's events (services/routing/case.py ACTIONS)
+    CaseReturned: (
+        ("intake", "on_case_returned"),
+        ("supervision", "on_case_returned"),
+    ),
+    CaseReplied: (
+        ("intake", "on_case_replied"),
+        ("supervision", "on_case_replied"),
+    ),
+    CaseReopened: (("intake", "on_case_reopened"), ("supervision", "on_case_reopened")),
+    CaseClosed: (
+        ("intake", "on_case_closed"),
+        ("supervision", "on_case_closed"),
+    ),
+    CaseEscalated: (("intake", "on_case_escalated"), ("supervision", "on_case_escalated")),
+    CasePaused: (
+        ("intake", "on_case_paused"),
+        ("supervision", "on_case_paused"),
+    ),
+    CaseResumed: (
+        ("intake", "on_case_resumed"),
+        ("supervision", "on_case_resumed"),
+    ),
+    CaseExtensionRequested: (("supervision", "on_case_extension_requested"),),
+    CaseExtensionDecided: (
+        ("intake", "on_case_extension_decided"),
+        ("supervision", "on_case_extension_decided"),
+    ),
+    CaseCoOpinionSent: (("supervision", "on_case_co_opinion_sent"),),
+    CaseProgressRecorded: (("supervision", "on_case_progress_recorded"),),
+    CaseMeetingRecorded: (("supervision", "on_case_meeting_recorded"),),
 }

@@ -128,6 +128,64 @@ RULES = [
     {"division": "330481102", "keywords": [], "lead_unit": "changan-gov"},
 ]
 
+# Parents and contact people of the units (staff data: names and office phones are illustrative),
+# and rules that use the triage levels, areas, channels and deadline policies (rules helper)
+UNIT_GOVERNMENT = {"id": "hn-gov", "name": "海宁市人民政府", "division": "330481"}
+UNIT_CONTACTS = {
+    "hn-transport": {"name": "沈国平", "post": "办公室主任", "office_phone": "0573-87212301"},
+    "hn-housing": {"name": "陆海燕", "post": "信访科科长", "office_phone": "0573-87212402"},
+    "hn-ecology": {"name": "钱伟", "post": "综合科科长", "office_phone": "0573-87212503"},
+    "hn-education": {"name": "许文静", "post": "办公室副主任", "office_phone": "0573-87212604"},
+    "hn-enforcement": {"name": "顾志强", "post": "法规科科长", "office_phone": "0573-87212705"},
+    "hn-office": {"name": "朱丽萍", "post": "督查科科长", "office_phone": "0573-87212806"},
+    "changan-gov": {"name": "褚建华", "post": "党政办主任", "office_phone": "0573-87081001"},
+}
+TRIAGE_RULES = [
+    {"division": "330481", "keywords": ["征地", "拆迁补偿", "跨村"], "triage": "escalate", "priority": 10},
+    {"division": "330481", "keywords": ["政策咨询", "咨询如何办理"], "triage": "on_the_spot", "priority": 10},
+    {"division": "330481", "keywords": ["邻里纠纷"], "triage": "station", "priority": 10},
+    {
+        "division": "330481",
+        "keywords": ["停车难", "消防通道"],
+        "triage": "joint",
+        "lead_unit": "hn-transport",
+        "co_units": ["hn-enforcement", "hn-housing"],
+        "priority": 10,
+    },
+    {
+        "division": "330481",
+        "keywords": ["菜场", "农贸市场"],
+        "areas": ["330481003"],
+        "lead_unit": "hn-enforcement",
+        "co_units": ["hn-ecology"],
+        "priority": 10,
+    },
+    {
+        "division": "330481",
+        "keywords": ["路灯"],
+        "channels": ["county_system"],
+        "lead_unit": "hn-housing",
+        "deadline": {"kind": "working_days", "amount": 5},
+        "priority": 10,
+    },
+]
+
+
+def load_routing(client: httpx.Client) -> None:
+    """The county government as the units' parent, each unit's contact person, the county's deadline
+    policies, and the rules with triage levels; a rule loaded before (same keywords) is left as it is."""
+    client.post("/v1/admin/units", json=UNIT_GOVERNMENT).raise_for_status()
+    for unit in UNITS:
+        contacts = [UNIT_CONTACTS[unit["id"]]] if unit["id"] in UNIT_CONTACTS else []
+        client.post("/v1/admin/units", json={**unit, "parent": "hn-gov", "contacts": contacts}).raise_for_status()
+    policies = {"division": COUNTY[0], "citizen": {"kind": "working_days", "amount": 15}}
+    client.put("/v1/admin/deadline-policies", json=policies).raise_for_status()
+    loaded = client.get("/v1/admin/routing-rules", params={"division": COUNTY[0]}).json()
+    known = {tuple(rule["keywords"]) for rule in loaded}
+    for rule in TRIAGE_RULES:
+        if tuple(rule["keywords"]) not in known:
+            client.post("/v1/admin/routing-rules", json=rule).raise_for_status()
+
 
 def load(base_url: str, admin_key: str) -> None:
     """Loads the set through the admin API, as an operator would."""
@@ -138,6 +196,7 @@ def load(base_url: str, admin_key: str) -> None:
         for path, items in [("units", UNITS), ("routing-rules", RULES)]:
             for item in items:
                 client.post(f"/v1/admin/{path}", json=item).raise_for_status()
+        load_routing(client)
         load_receptions(client)
         load_suggestions(client)
         load_staff_items(client)

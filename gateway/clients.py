@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from contracts.actor import Actor
+from contracts.case_finding import CaseDetail, CaseQuery
 from contracts.errors import ErrorCode, ServiceError
 from contracts.intake.categories import CategoriesIn, CategoryList
 from contracts.intake.directory import (
@@ -64,7 +65,20 @@ from contracts.intake.suggestions import (
 )
 from contracts.notify import NotificationView
 from contracts.paging import Page
-from contracts.routing import AcceptCaseIn, CalendarDayIn, CaseView, RoutingRuleIn, UnitIn
+from contracts.routing import (
+    AcceptCaseIn,
+    ActionIn,
+    CalendarDayIn,
+    CaseView,
+    DivisionDeadlinesIn,
+    LateAssignment,
+    RoutingRuleIn,
+    RuleView,
+    TriageQueueEntry,
+    UnitChangeIn,
+    UnitIn,
+    UnitView,
+)
 from contracts.supervision import DeadlineView
 from infra.logs import correlation_id
 
@@ -269,17 +283,57 @@ class RoutingClient(ServiceClient):
     async def list_cases(self, division_prefix: str, limit: int, after: str | None) -> Page[CaseView]:
         return await self._call("list_cases", Page[CaseView], division_prefix=division_prefix, limit=limit, after=after)
 
+    async def find_cases(self, query: CaseQuery, actor: Actor) -> Page[CaseView]:
+        return await self._call("find_cases", Page[CaseView], query=query, actor=actor)
+
+    async def case_detail(self, case_id: str, actor: Actor) -> CaseDetail:
+        return await self._call("case_detail", CaseDetail, case_id=case_id, actor=actor)
+
     async def accept_case(self, case_id: str, command: AcceptCaseIn, actor: Actor) -> CaseView:
         return await self._call("accept_case", CaseView, case_id=case_id, command=command, actor=actor)
 
-    async def register_unit(self, unit: UnitIn) -> UnitIn:
-        return await self._call("register_unit", UnitIn, unit=unit)
+    async def act_on_case(self, case_id: str, action: str, command: ActionIn, actor: Actor) -> CaseView:
+        return await self._call("act_on_case", CaseView, case_id=case_id, action=action, command=command, actor=actor)
 
-    async def unit(self, unit_id: str) -> UnitIn:
-        return await self._call("unit", UnitIn, unit_id=unit_id)
+    async def register_unit(self, unit: UnitIn) -> UnitView:
+        return await self._call("register_unit", UnitView, unit=unit)
 
-    async def add_rule(self, rule: RoutingRuleIn) -> RoutingRuleIn:
-        return await self._call("add_rule", RoutingRuleIn, rule=rule)
+    async def unit(self, unit_id: str) -> UnitView:
+        return await self._call("unit", UnitView, unit_id=unit_id)
+
+    async def add_rule(self, rule: RoutingRuleIn) -> RuleView:
+        return await self._call("add_rule", RuleView, rule=rule)
+
+    # units, rules, deadline policies, the triage queue (rules helper)
+    async def update_unit(self, unit_id: str, change: UnitChangeIn, actor: Actor) -> UnitView:
+        return await self._call("update_unit", UnitView, unit_id=unit_id, change=change, actor=actor)
+
+    async def deactivate_unit(self, unit_id: str, actor: Actor) -> UnitView:
+        return await self._call("deactivate_unit", UnitView, unit_id=unit_id, actor=actor)
+
+    async def list_units(self, division: str, include_inactive: bool) -> list[UnitView]:
+        return await self._call("list_units", list[UnitView], division=division, include_inactive=include_inactive)
+
+    async def list_rules(self, division: str) -> list[RuleView]:
+        return await self._call("list_rules", list[RuleView], division=division)
+
+    async def update_rule(self, rule_id: str, rule: RoutingRuleIn, actor: Actor) -> RuleView:
+        return await self._call("update_rule", RuleView, rule_id=rule_id, rule=rule, actor=actor)
+
+    async def delete_rule(self, rule_id: str, actor: Actor) -> RuleView:
+        return await self._call("delete_rule", RuleView, rule_id=rule_id, actor=actor)
+
+    async def set_deadline_policies(self, policies: DivisionDeadlinesIn) -> DivisionDeadlinesIn:
+        return await self._call("set_deadline_policies", DivisionDeadlinesIn, policies=policies)
+
+    async def deadline_policies(self, division: str) -> DivisionDeadlinesIn:
+        return await self._call("deadline_policies", DivisionDeadlinesIn, division=division)
+
+    async def triage_queue(self, division: str, limit: int, after: str | None) -> Page[TriageQueueEntry]:
+        return await self._call("triage_queue", Page[TriageQueueEntry], division=division, limit=limit, after=after)
+
+    async def late_assignments(self, division: str, limit: int) -> list[LateAssignment]:
+        return await self._call("late_assignments", list[LateAssignment], division=division, limit=limit)
 
     async def set_calendar_day(self, day: CalendarDayIn) -> CalendarDayIn:
         return await self._call("set_calendar_day", CalendarDayIn, day=day)

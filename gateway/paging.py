@@ -20,6 +20,8 @@ PAGED = {
 
 def items_with_next_link(request: Request, response: Response, page: Page) -> list:
     if page.next:
-        query = urlencode({**request.query_params, "after": page.next})
+        # every value of a repeated parameter (`status=assigned&status=accepted`), the cursor last
+        kept = [(name, value) for name, value in request.query_params.multi_items() if name != "after"]
+        query = urlencode([*kept, ("after", page.next)])
         response.headers["Link"] = f'<{request.url.path}?{query}>; rel="next"'
     return page.items

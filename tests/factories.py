@@ -122,3 +122,31 @@ def opinion_merged(**overrides) -> OpinionMerged:
         merged_by="station:01KEY",
     )
     return OpinionMerged(**{**fields, **overrides})
+
+
+def case_event(kind: type, **overrides):
+    """One of the lifecycle's case events (contracts/routing.py `CaseEvent`s) with plausible fields."""
+    from contracts.routing import ReplyRecord
+
+    lead = UnitRef(id="hn-transport", name="海宁市交通运输局")
+    reply = ReplyRecord(
+        unit=lead, text="已修复顶棚", result_class="A", label="已经解决或基本解决", completed=True, resolved=True,
+        replied_at=NOW,
+    )  # fmt: skip
+    extra = {
+        "case.returned": {"unit": lead, "reason": "不属于本单位职责"},
+        "case.replied": {"reply": reply},
+        "case.co_opinion_sent": {"unit": UnitRef(id="hn-enforcement", name="海宁市综合行政执法局")},
+        "case.progress_recorded": {"actor": "unit:hn-transport"},
+        "case.meeting_recorded": {"stage": "before", "on": date(2026, 11, 24), "met": "deputy"},
+        "case.extension_requested": {"working_days": 5},
+        "case.extension_decided": {"approved": True, "due_date": date(2026, 12, 21)},
+        "case.paused": {"reason": "waiting_for_citizen"},
+        "case.resumed": {"due_date": date(2026, 12, 17), "paused_working_days": 3},
+        "case.escalated": {"division": "330481", "from_division": "330481001"},
+        "case.closed": {"reply": reply},
+        "case.reopened": {"due_date": date(2026, 12, 28)},
+    }[kind.TYPE]
+    step = Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="记录", action="pause")
+    fields = {"case_id": "7K3P-9XTA-2MQD", "division": "330481001", "at": NOW, "transitions": [step], **extra}
+    return kind(**{**fields, **overrides})

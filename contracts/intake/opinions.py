@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contracts.message import Message
-from contracts.routing import Transition, UnitRef
+from contracts.routing import ReplyRecord, Transition, UnitRef
 from contracts.text import normalised_text
 from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Role
 
@@ -245,6 +245,8 @@ class PublicOpinionView(BaseModel):
     co_units: list[UnitRef] = Field(default_factory=list)
     due_date: date | None = None
     calendar_fallback: bool = False
+    reply: ReplyRecord | None = Field(default=None, description="答复：内容与结果分类 (the reply and its class)")
+    paused: bool = Field(default=False, description="暂停计时中 (the clock is paused)")
     history: list[Transition]
 
 

@@ -1,5 +1,133 @@
-"""What stations, units and supervisors do to a case: `POST /v1/cases/{id}/{action}`."""
+"""What stations, units and supervisors do to a case: `POST /v1/cases/{id}/{action}`.
 
-from fastapi import APIRouter
+Each action is checked twice: the role here (403 before any call), then in routing who the key
+acts for (the lead unit replies, co-units send opinions: 403 field `unit`), whether the case's
+status allows it (409 `invalid_transition`) and, with `expected_version`, whether the case is still
+that version (409 with its current state). The rules are in `services/routing/case.py`.
+"""
 
-router = APIRouter(prefix="/v1", tags=["cases"])
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from contracts.actor import Actor
+from contracts.routing import (
+    ActionIn,
+    AssignIn,
+    CaseView,
+    CloseIn,
+    CoOpinionIn,
+    EscalateIn,
+    ExtensionDecisionIn,
+    ExtensionRequestIn,
+    MeetingIn,
+    PauseIn,
+    ProgressIn,
+    ReplyIn,
+    ResumeIn,
+    ReturnIn,
+    SpotAnswerIn,
+)
+from contracts.vocabulary import Role
+from gateway.clients import RoutingClient
+from gateway.deps import Handler, Routing, Supervisor, allowed
+from gateway.problems import problem_responses
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+CaseId = Annotated[str, Path(max_length=20, examples=["7K3P-9XTA-2MQD"])]
+Station = allowed(Role.STATION)
+HandlerOrStation = allowed(Role.HANDLER, Role.STATION)
+StationOrSupervisor = allowed(Role.STATION, Role.SUPERVISOR)
+ACTION = {"response_model": CaseView, "responses": problem_responses(401, 403, 404, 409, 422)}
+
+
+async def act(routing: RoutingClient, case_id: str, action: str, body: ActionIn, principal: Actor) -> CaseView:
+    return await routing.act_on_case(case_id.upper(), action, body, principal)
+
+
+@router.post("/{case_id}/reply", **ACTION)
+async def reply(case_id: CaseId, body: ReplyIn, principal: Handler, routing: Routing) -> CaseView:
+    """答复: the lead unit's reply to a signed case: text, a result class of the division's scheme
+    (national A/B/C/D by default) and, for planned work, promised dates. The citizen sees it."""
+    return await act(routing, case_id, "reply", body, principal)
+
+
+@router.post("/{case_id}/return", **ACTION)
+async def return_case(case_id: CaseId, body: ReturnIn, principal: Handler, routing: Routing) -> CaseView:
+    """退回: the lead unit gives the assignment back with a reason; the case waits for triage again
+    and the next unit's clock starts afresh."""
+    return await act(routing, case_id, "return", body, principal)
+
+
+@router.post("/{case_id}/co-opinion", **ACTION)
+async def co_opinion(case_id: CaseId, body: CoOpinionIn, principal: Handler, routing: Routing) -> CaseView:
+    """协办意见: a co-handling unit's opinion to the lead unit (due before the lead's own deadline). Staff only."""
+    return await act(routing, case_id, "co-opinion", body, principal)
+
+
+@router.post("/{case_id}/record-progress", **ACTION)
+async def record_progress(case_id: CaseId, body: ProgressIn, principal: Handler, routing: Routing) -> CaseView:
+    """办理进展: a note by the lead or a co-handling unit. Staff only."""
+    return await act(routing, case_id, "record-progress", body, principal)
+
+
+@router.post("/{case_id}/record-meeting", **ACTION)
+async def record_meeting(case_id: CaseId, body: MeetingIn, principal: Handler, routing: Routing) -> CaseView:
+    """三见面: a meeting before, during or after handling with the deputy or the citizen: date, form,
+    participants. Staff only."""
+    return await act(routing, case_id, "record-meeting", body, principal)
+
+
+@router.post("/{case_id}/request-extension", **ACTION)
+async def request_extension(
+    case_id: CaseId, body: ExtensionRequestIn, principal: Handler, routing: Routing
+) -> CaseView:
+    """延期申请 by the lead unit: `working_days` for a citizen item, `months` for a deputy suggestion
+    (six months in all at most). A supervisor decides."""
+    return await act(routing, case_id, "request-extension", body, principal)
+
+
+@router.post("/{case_id}/decide-extension", **ACTION)
+async def decide_extension(
+    case_id: CaseId, body: ExtensionDecisionIn, principal: Supervisor, routing: Routing
+) -> CaseView:
+    """A supervisor approves (the due date moves) or refuses the pending extension request."""
+    return await act(routing, case_id, "decide-extension", body, principal)
+
+
+@router.post("/{case_id}/pause", **ACTION)
+async def pause(case_id: CaseId, body: PauseIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
+    """暂停计时 for a typed reason (waiting for the citizen, a statutory suspension, another authority)."""
+    return await act(routing, case_id, "pause", body, principal)
+
+
+@router.post("/{case_id}/resume", **ACTION)
+async def resume(case_id: CaseId, body: ResumeIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
+    """恢复计时: the due date moves on by the working days the clock stood still."""
+    return await act(routing, case_id, "resume", body, principal)
+
+
+@router.post("/{case_id}/assign", **ACTION)
+async def assign(case_id: CaseId, body: AssignIn, principal: Station, routing: Routing) -> CaseView:
+    """交办 by hand: a station assigns a triaged, returned or escalated case to units of its division,
+    on a new clock. A unit of another division is refused (422 naming the field)."""
+    return await act(routing, case_id, "assign", body, principal)
+
+
+@router.post("/{case_id}/answer-on-the-spot", **ACTION)
+async def answer_on_the_spot(case_id: CaseId, body: SpotAnswerIn, principal: Station, routing: Routing) -> CaseView:
+    """当场答复: the station answers a triaged item itself and closes it; the citizen sees the answer."""
+    return await act(routing, case_id, "answer-on-the-spot", body, principal)
+
+
+@router.post("/{case_id}/escalate", **ACTION)
+async def escalate(case_id: CaseId, body: EscalateIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
+    """阶梯跟进: to the parent division's queue (a township's case to its county); the history keeps both."""
+    return await act(routing, case_id, "escalate", body, principal)
+
+
+@router.post("/{case_id}/close", **ACTION)
+async def close(case_id: CaseId, body: CloseIn, principal: StationOrSupervisor, routing: Routing) -> CaseView:
+    """办结: a station or supervisor closes a replied, evaluated, escalated or triaged case."""
+    return await act(routing, case_id, "close", body, principal)

@@ -1,9 +1,10 @@
-"""Cases, within the key's scope: the list, and the actions of the units that handle them."""
+"""Cases, within the key's scope: finding them, the whole case, and the actions of the units that handle them."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from contracts.case_finding import CaseDetail, CaseFilters, CaseQuery
 from contracts.routing import AcceptCaseIn, CaseView
 from gateway.deps import CaseReader, Cursor, Handler, Limit, Routing, ScopedDivision
 from gateway.paging import PAGED, items_with_next_link
@@ -20,12 +21,29 @@ async def list_cases(
     response: Response,
     principal: CaseReader,
     division: ScopedDivision,
+    filters: Annotated[CaseFilters, Query()],
     routing: Routing,
     limit: Limit = 100,
     after: Cursor = None,
 ):
-    """Cases of the division and below, newest first."""
-    return items_with_next_link(request, response, await routing.list_cases(division, limit, after))
+    """Cases of the division and below, newest first, narrowed by every filter given.
+
+    A unit's key (办理单位) sees only the cases its unit leads or co-handles; any other key, the
+    cases of its division scope. `status` may be repeated (any of them); `overdue=true` means still
+    open (assigned, accepted, reopened) past the due date, today in Asia/Shanghai; `text` is found
+    literally in the content. The next page is in the `Link` header; the cursor stays valid while
+    new cases arrive.
+    """
+    # the bootstrap administrator's scope is "", every division
+    query = CaseQuery(**filters.model_dump(), division=division or None, limit=limit, after=after)
+    return items_with_next_link(request, response, await routing.find_cases(query, principal))
+
+
+@router.get("/{case_id}", response_model=CaseDetail, responses=problem_responses(401, 403, 404, 422))
+async def case_detail(case_id: CaseId, principal: CaseReader, routing: Routing) -> CaseDetail:
+    """The whole case with its history. Outside the key's scope (or, for a unit's key, not its
+    unit's case) it is 404, as if it did not exist, so case numbers cannot be probed."""
+    return await routing.case_detail(case_id.upper(), principal)
 
 
 @router.post(

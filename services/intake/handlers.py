@@ -18,7 +18,7 @@ from contracts.intake.opinions import (
     StaffOpinionView,
     SubmitOpinion,
 )
-from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.routing import CaseAccepted, CaseAssigned, CaseEvent
 from contracts.vocabulary import within
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
@@ -130,6 +130,15 @@ def apply_case_accepted(store: IntakeStore, event: CaseAccepted, envelope: Envel
     if suggestions.is_suggestion(event.case_id):
         return suggestions.apply_case_accepted(store, event, envelope)
     apply_to_case(store, event.case_id, envelope.event_id, lambda opinion: rules.accepted(opinion, event))
+
+
+def apply_case_event(store: IntakeStore, event: CaseEvent, envelope: Envelope, change: Callable) -> None:
+    """A lifecycle event (returned, replied, paused, resumed, extension decided, closed) on the
+    citizen's view, once, for the case's own opinion and those merged into it. A deputy
+    suggestion's case has no opinion here."""
+    if suggestions.is_suggestion(event.case_id):
+        return
+    apply_to_case(store, event.case_id, envelope.event_id, lambda opinion: change(opinion, event))
 
 
 def apply_to_case(store: IntakeStore, case_id: str, event_id: str, change: Callable[[Opinion], Opinion]) -> None:

@@ -19,7 +19,21 @@ from contracts.intake.opinions import (
     SealedContact,
     SubmitOpinion,
 )
-from contracts.routing import CaseAccepted, CaseAssigned, Transition, UnitRef
+from contracts.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseEscalated,
+    CaseExtensionDecided,
+    CasePaused,
+    CaseReopened,
+    CaseReplied,
+    CaseResumed,
+    CaseReturned,
+    ReplyRecord,
+    Transition,
+    UnitRef,
+)
 from contracts.vocabulary import CaseStatus, Channel, Instant, Role
 
 # The staff who call the citizen back see the contact in full; everyone else sees it masked.
@@ -48,6 +62,8 @@ class Opinion(BaseModel):
     co_units: list[UnitRef] = []
     due_date: date | None = None
     calendar_fallback: bool = False
+    reply: ReplyRecord | None = None
+    paused: bool = False
     history: list[Transition]
     version: int = 0
 
@@ -124,6 +140,87 @@ def assigned(opinion: Opinion, event: CaseAssigned) -> Opinion:
 def accepted(opinion: Opinion, event: CaseAccepted) -> Opinion:
     """The citizen sees that the unit has signed for the item."""
     return opinion.model_copy(update={"status": CaseStatus.ACCEPTED, "history": [*opinion.history, *event.transitions]})
+
+
+def public_step(status: CaseStatus, at: datetime, actor: str, reason: str) -> Transition:
+    """What the citizen's history shows of a step: its status and a public wording, never staff notes."""
+    return Transition(status=status, at=at, actor=actor, reason=reason)
+
+
+def returned(opinion: Opinion, event: CaseReturned) -> Opinion:
+    """退回: the item waits to be assigned again; the unit's own reason stays with staff."""
+    step = public_step(CaseStatus.RETURNED, event.at, f"unit:{event.unit.id}", "承办单位退回，重新分办中")
+    return opinion.model_copy(
+        update={
+            "status": CaseStatus.RETURNED,
+            "lead_unit": None,
+            "co_units": [],
+            "due_date": None,
+            "paused": False,
+            "history": [*opinion.history, step],
+        }
+    )
+
+
+def replied(opinion: Opinion, event: CaseReplied) -> Opinion:
+    """答复: the citizen reads the reply and its class."""
+    return opinion.model_copy(
+        update={"status": CaseStatus.REPLIED, "reply": event.reply, "history": [*opinion.history, *event.transitions]}
+    )
+
+
+def paused(opinion: Opinion, event: CasePaused) -> Opinion:
+    return opinion.model_copy(update={"paused": True, "history": [*opinion.history, *event.transitions]})
+
+
+def resumed(opinion: Opinion, event: CaseResumed) -> Opinion:
+    """The clock runs again; the due date moved by the paused working days."""
+    return opinion.model_copy(
+        update={"paused": False, "due_date": event.due_date, "history": [*opinion.history, *event.transitions]}
+    )
+
+
+def extension_decided(opinion: Opinion, event: CaseExtensionDecided) -> Opinion:
+    """An approved extension moves the due date the citizen sees; the supervisor's note stays with staff."""
+    if not event.approved:
+        return opinion
+    step = public_step(opinion.status, event.at, "supervisor", f"经批准延期，答复期限顺延至 {event.due_date}")
+    return opinion.model_copy(update={"due_date": event.due_date, "history": [*opinion.history, step]})
+
+
+def closed(opinion: Opinion, event: CaseClosed) -> Opinion:
+    """办结 (or answered on the spot, with its reply)."""
+    return opinion.model_copy(
+        update={
+            "status": CaseStatus.CLOSED,
+            "reply": event.reply or opinion.reply,
+            "paused": False,
+            "history": [*opinion.history, *event.transitions],
+        }
+    )
+
+
+def reopened(opinion: Opinion, event: CaseReopened) -> Opinion:
+    """不满意件再办理: the same units handle it again by a new due date."""
+    step = public_step(CaseStatus.REOPENED, event.at, "routing", f"不满意件再办理，{event.due_date} 前重新答复")
+    return opinion.model_copy(
+        update={"status": CaseStatus.REOPENED, "due_date": event.due_date, "history": [*opinion.history, step]}
+    )
+
+
+def escalated(opinion: Opinion, event: CaseEscalated) -> Opinion:
+    """阶梯跟进: the item waits in the parent division's queue; the station's reason stays with staff."""
+    step = public_step(CaseStatus.ESCALATED, event.at, "routing", f"阶梯跟进，提交上级（{event.division}）协调办理")
+    return opinion.model_copy(
+        update={
+            "status": CaseStatus.ESCALATED,
+            "lead_unit": None,
+            "co_units": [],
+            "due_date": None,
+            "paused": False,
+            "history": [*opinion.history, step],
+        }
+    )
 
 
 def reveals_contact(role: Role) -> bool:

@@ -4,13 +4,24 @@ from contracts.actor import Actor
 from contracts.errors import parse
 from contracts.intake.categories import CategoriesIn
 from contracts.intake.opinions import EraseContactIn, SubmitOpinion
-from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseEscalated,
+    CaseExtensionDecided,
+    CasePaused,
+    CaseReopened,
+    CaseReplied,
+    CaseResumed,
+    CaseReturned,
+)
 from infra.clock import utc_now
 from infra.logs import correlation_id
 from infra.nameko_dependencies import Cipher, StoreProvider
 from infra.nameko_entrypoints import command_handler, event_handler, rpc
 from infra.nameko_service import StoredService
-from services.intake import handlers
+from services.intake import handlers, opinion
 from services.intake.directory.entrypoints import DirectoryEntrypoints
 from services.intake.grouping.entrypoints import GroupingEntrypoints
 from services.intake.imports.entrypoints import ImportEntrypoints
@@ -53,6 +64,46 @@ class IntakeService(
     def on_case_accepted(self, body):
         envelope, event = CaseAccepted.from_wire(body)
         handlers.apply_case_accepted(self.store, event, envelope)
+
+    @event_handler(CaseReturned)
+    def on_case_returned(self, body):
+        envelope, event = CaseReturned.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.returned)
+
+    @event_handler(CaseReplied)
+    def on_case_replied(self, body):
+        envelope, event = CaseReplied.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.replied)
+
+    @event_handler(CasePaused)
+    def on_case_paused(self, body):
+        envelope, event = CasePaused.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.paused)
+
+    @event_handler(CaseResumed)
+    def on_case_resumed(self, body):
+        envelope, event = CaseResumed.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.resumed)
+
+    @event_handler(CaseExtensionDecided)
+    def on_case_extension_decided(self, body):
+        envelope, event = CaseExtensionDecided.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.extension_decided)
+
+    @event_handler(CaseReopened)
+    def on_case_reopened(self, body):
+        envelope, event = CaseReopened.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.reopened)
+
+    @event_handler(CaseEscalated)
+    def on_case_escalated(self, body):
+        envelope, event = CaseEscalated.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.escalated)
+
+    @event_handler(CaseClosed)
+    def on_case_closed(self, body):
+        envelope, event = CaseClosed.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, opinion.closed)
 
     @rpc
     def public_view(self, tracking_code: str) -> dict:

@@ -1,44 +1,29 @@
 """routing's use cases: each loads, asks the rules in `case.py`, and saves with the events caused."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from contracts.actor import Actor
+from contracts.case_finding import CaseQuery
 from contracts.envelope import Envelope
-from contracts.errors import ErrorCode, ServiceError
-from contracts.intake.opinions import OpinionMerged, OpinionReceived
-from contracts.intake.suggestions import SuggestionAccepted
+from contracts.errors import ErrorCode, ServiceError, parse
+from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
-from contracts.routing import AcceptCaseIn, CalendarDayIn, RoutingRuleIn, UnitIn
+from contracts.routing import AcceptCaseIn, CalendarDayIn
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
-from services.routing import suggestion_case, triage
+from services.routing import finding, rule_handlers
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import Case
 from services.routing.store import RoutingStore
 from services.routing.views import case_view
 
-
-def open_case(store: RoutingStore, opinion: OpinionReceived, envelope: Envelope, now: datetime) -> None:
-    """One case per received opinion, for the lifetime of the data: a redelivery finds it stored
-    (`add` then only publishes what a crash left in its outbox)."""
-    division_rules = store.rules_for(opinion.division)
-    units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
-    calendar = WorkingCalendar(store.calendar_overrides(opinion.division, local_date(now)))
-    decision = triage.open_case(opinion, division_rules, units, calendar, now)
-    store.cases.add(decision.case, decision.events, envelope.correlation_id)
-
-
-def open_suggestion_case(
-    store: RoutingStore, suggestion: SuggestionAccepted, envelope: Envelope, now: datetime
-) -> None:
-    """One case per accepted deputy suggestion, under the statutory deadline; its id is the
-    suggestion's, so a replayed event finds it stored and changes nothing."""
-    division_rules = store.rules_for(suggestion.division)
-    units = store.units_by_id([unit for rule in division_rules for unit in (rule.lead_unit, *rule.co_units)])
-    calendar = WorkingCalendar(store.calendar_overrides(suggestion.division, local_date(now)))
-    decision = suggestion_case.open_case(suggestion, division_rules, units, calendar, now)
-    store.cases.add(decision.case, decision.events, envelope.correlation_id)
+# triage of what arrives, units and rules: services/routing/rule_handlers.py (rules helper)
+open_case = rule_handlers.open_case
+open_suggestion_case = rule_handlers.open_suggestion_case
+register_unit = rule_handlers.register_unit
+find_unit = rule_handlers.find_unit
+add_rule = rule_handlers.add_rule
 
 
 def accept_case(
@@ -71,28 +56,6 @@ def conflict(current: Case) -> ServiceError:
     )
 
 
-def register_unit(store: RoutingStore, unit: UnitIn) -> UnitIn:
-    store.save_unit(unit)
-    return unit
-
-
-def find_unit(store: RoutingStore, unit_id: str) -> UnitIn:
-    unit = store.unit(unit_id)
-    if unit is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, f"承办单位 {unit_id} 不存在 (unknown unit)", "unit")
-    return unit
-
-
-def add_rule(store: RoutingStore, rule: RoutingRuleIn) -> RoutingRuleIn:
-    """A rule may only name units that exist."""
-    known = store.units_by_id([rule.lead_unit, *rule.co_units])
-    for field, unit_id in [("lead_unit", rule.lead_unit), *(("co_units", unit) for unit in rule.co_units)]:
-        if unit_id not in known:
-            raise ServiceError(ErrorCode.INVALID, f"承办单位 {unit_id} 不存在 (unknown unit)", field)
-    store.add_rule(rule)
-    return rule
-
-
 def set_calendar_day(store: RoutingStore, day: CalendarDayIn) -> CalendarDayIn:
     store.save_calendar_day(day)
     return day
@@ -108,3 +71,55 @@ def merge_cases(store: RoutingStore, event: OpinionMerged, envelope: Envelope) -
         store.cases.apply_once(
             case_id, envelope.event_id, lambda case: rules.merge(case, event.primary, event.merged_by, event.merged_at)
         )
+
+
+def find_cases(store: RoutingStore, query: CaseQuery, actor: Actor, today: date) -> Page:
+    """The cases matching `query` that the actor may see, newest first; `today` decides what is overdue."""
+    return store.cases.find(finding.case_filter(query, actor, today), query.limit, query.after)
+
+
+def case_detail(store: RoutingStore, case_id: str, actor: Actor) -> Case:
+    """The whole case, if the actor may see it; otherwise it does not exist for them (no 403: ids do not leak)."""
+    case = store.cases.get(case_id)
+    if case is None or not finding.visible(case, actor):
+        raise ServiceError(ErrorCode.NOT_FOUND, f"没有编号为 {case_id} 的案件 (no such case)", "case_id")
+    return case
+
+
+def act_on_case(
+    store: RoutingStore, case_id: str, action: str, command: dict, actor: Actor, correlation_id: str, now: datetime
+) -> Case:
+    """POST /v1/cases/{id}/{action}: parse, load, check the version, ask the rule, save guarded on
+    the version (a lost race is a conflict carrying the winner's state). The rules are in case.py."""
+    if action not in rules.ACTIONS:
+        raise ServiceError(ErrorCode.NOT_FOUND, f"没有名为 {action} 的案件操作 (no such action)", "action")
+    model, rule = rules.ACTIONS[action]
+    parsed = parse(model, command)
+    case = find_case(store, case_id, actor)
+    if parsed.expected_version is not None and parsed.expected_version != case.version:
+        raise conflict(case)
+    calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
+    deadlines = rules.policies.division_policies(case.division, store.directory.policies_above(case.division))
+    scheme = result_scheme(store, case.division).classes
+    context = rules.Context(calendar=calendar, unit=store.unit, now=now, deadlines=deadlines, scheme=tuple(scheme))
+    decision = rule(case, parsed, actor, context)
+    try:
+        return store.cases.save(decision.case, decision.events, correlation_id)
+    except VersionConflict as lost:
+        raise conflict(lost.current) from None
+
+
+def set_result_scheme(store: RoutingStore, division: str, scheme: "rules.ResultSchemeIn") -> "rules.ResultSchemeView":
+    """A division's own result-class scheme; replies already given keep their class."""
+    classes = [c.model_dump() for c in scheme.classes]
+    store.schemes.replace_one({"_id": division}, {"_id": division, "classes": classes}, upsert=True)
+    return rules.ResultSchemeView(division=division, classes=scheme.classes)
+
+
+def result_scheme(store: RoutingStore, division: str) -> "rules.ResultSchemeView":
+    """The scheme replies in `division` use: its own, the nearest above it, else the built-in one."""
+    prefixes = [division[:n] for n in (6, 9, 12) if n <= len(division)]
+    docs = store.schemes.find({"_id": {"$in": prefixes}})
+    configured = {doc["_id"]: tuple(rules.ResultClass(**c) for c in doc["classes"]) for doc in docs}
+    source, classes = rules.configured_scheme(division, configured)
+    return rules.ResultSchemeView(division=source, classes=list(classes))

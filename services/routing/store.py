@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 
 from contracts.paging import Page
-from contracts.routing import CalendarDayIn, RoutingRuleIn, UnitIn, UnitRef
-from infra.aggregates import AggregateCollection
+from contracts.routing import CalendarDayIn, RuleView, UnitRef, UnitView
 from infra.mongo import division_prefix_filter
 from infra.outbox import Publish
-from services.routing.case import Case
+from services.routing.case_store import CaseCollection
+from services.routing.rule_store import RuleStore
 from services.routing.rules import Rule
 
 
@@ -21,32 +21,33 @@ class RoutingStore:
         self.units = db["units"]
         self.rules = db["rules"]
         self.calendar = db["calendar_overrides"]
-        self.cases = AggregateCollection(db["cases"], Case, "case_id", publish)
+        self.schemes = db["result_schemes"]  # division → its result-class scheme (services/routing/schemes.py)
+        self.cases = CaseCollection(db["cases"], publish)
+        self.directory = RuleStore(db)  # units, rules, policies, suggestions (rules helper)
 
     def ensure_indexes(self) -> None:
         self.rules.create_index("division")
         self.calendar.create_index([("division", 1), ("day", 1)])
         self.cases.collection.create_index([("division", 1), ("received_at", -1)])
         self.cases.ensure_indexes()
+        self.directory.ensure_indexes()
 
     def sweep(self, older_than: timedelta) -> int:
         return self.cases.sweep(older_than)
 
-    def save_unit(self, unit: UnitIn) -> None:
-        self.units.replace_one(
-            {"_id": unit.id}, {"_id": unit.id, "name": unit.name, "division": unit.division}, upsert=True
-        )
+    def save_unit(self, unit: UnitView) -> None:
+        self.directory.save_unit(unit)
 
-    def unit(self, unit_id: str) -> UnitIn | None:
-        doc = self.units.find_one({"_id": unit_id})
-        return UnitIn(id=doc["_id"], name=doc["name"], division=doc["division"]) if doc else None
+    def unit(self, unit_id: str) -> UnitView | None:
+        """The unit, deactivated or not (`active` says)."""
+        return self.directory.unit(unit_id)
 
     def units_by_id(self, unit_ids: list[str]) -> dict[str, UnitRef]:
-        found = self.units.find({"_id": {"$in": unit_ids}})
-        return {doc["_id"]: UnitRef(id=doc["_id"], name=doc["name"]) for doc in found}
+        """The named units that may get cases (deactivated ones are left out)."""
+        return self.directory.active_refs(unit_ids)
 
-    def add_rule(self, rule: RoutingRuleIn) -> None:
-        self.rules.insert_one(rule.model_dump())
+    def add_rule(self, rule: RuleView) -> None:
+        self.directory.add_rule(rule)
 
     def save_calendar_day(self, day: CalendarDayIn) -> None:
         key = f"{day.division}:{day.day.isoformat()}"
@@ -62,18 +63,7 @@ class RoutingStore:
 
     def rules_for(self, division: str) -> list[Rule]:
         """Rules of the division and of every division above it (its prefixes)."""
-        prefixes = division_prefixes(division)
-        return [
-            Rule(
-                doc["division"],
-                tuple(doc["keywords"]),
-                doc["lead_unit"],
-                tuple(doc["co_units"]),
-                doc["priority"],
-                tuple(doc.get("categories", ())),
-            )
-            for doc in self.rules.find({"division": {"$in": prefixes}})
-        ]
+        return self.directory.rules_for(division)
 
     def cases_in(self, division_prefix: str, limit: int, after: str | None = None) -> Page:
         """Newest first."""

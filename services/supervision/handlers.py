@@ -1,11 +1,12 @@
 """supervision's use cases: routing's events applied once to the read model, and its queries."""
 
+from collections.abc import Callable
 from datetime import date
 
 from contracts.envelope import Envelope
 from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
-from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.routing import CaseAccepted, CaseAssigned, CaseEvent
 from services.supervision import watch as rules
 from services.supervision.store import SupervisionStore
 
@@ -25,6 +26,13 @@ def apply_opinions_merged(store: SupervisionStore, event: OpinionMerged, envelop
     for case_id in event.members:
         if case_id != event.primary and store.cases.get(case_id) is not None:
             store.cases.apply_once(case_id, envelope.event_id, rules.merged)
+
+
+def apply_case_event(store: SupervisionStore, event: CaseEvent, envelope: Envelope, change: Callable) -> None:
+    """A lifecycle event on a watched case, once; a case never assigned (answered on the spot,
+    escalated from triage) has no deadline under watch and is let be."""
+    if store.cases.get(event.case_id) is not None:
+        store.cases.apply_once(event.case_id, envelope.event_id, lambda case: change(case, event))
 
 
 def deadlines(

@@ -3,12 +3,27 @@
 from prometheus_client import Gauge
 
 from contracts.intake.opinions import OpinionMerged
-from contracts.routing import CaseAccepted, CaseAssigned
+from contracts.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseCoOpinionSent,
+    CaseEscalated,
+    CaseExtensionDecided,
+    CaseExtensionRequested,
+    CaseMeetingRecorded,
+    CasePaused,
+    CaseProgressRecorded,
+    CaseReopened,
+    CaseReplied,
+    CaseResumed,
+    CaseReturned,
+)
 from infra.clock import local_today
 from infra.nameko_dependencies import StoreProvider
 from infra.nameko_entrypoints import event_handler, rpc, settings_timer
 from infra.nameko_service import StoredService
-from services.supervision import handlers
+from services.supervision import handlers, watch
 from services.supervision.store import SupervisionStore
 from services.supervision.views import deadline_view
 
@@ -29,6 +44,66 @@ class SupervisionService(StoredService):
     def on_case_accepted(self, body):
         envelope, event = CaseAccepted.from_wire(body)
         handlers.apply_case_accepted(self.store, event, envelope)
+
+    @event_handler(CaseReturned)
+    def on_case_returned(self, body):
+        envelope, event = CaseReturned.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.returned)
+
+    @event_handler(CaseReplied)
+    def on_case_replied(self, body):
+        envelope, event = CaseReplied.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.replied)
+
+    @event_handler(CaseReopened)
+    def on_case_reopened(self, body):
+        envelope, event = CaseReopened.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.reopened)
+
+    @event_handler(CaseClosed)
+    def on_case_closed(self, body):
+        envelope, event = CaseClosed.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.closed)
+
+    @event_handler(CaseEscalated)
+    def on_case_escalated(self, body):
+        envelope, event = CaseEscalated.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.escalated)
+
+    @event_handler(CasePaused)
+    def on_case_paused(self, body):
+        envelope, event = CasePaused.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.paused)
+
+    @event_handler(CaseResumed)
+    def on_case_resumed(self, body):
+        envelope, event = CaseResumed.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.resumed)
+
+    @event_handler(CaseExtensionRequested)
+    def on_case_extension_requested(self, body):
+        envelope, event = CaseExtensionRequested.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.extension_requested)
+
+    @event_handler(CaseExtensionDecided)
+    def on_case_extension_decided(self, body):
+        envelope, event = CaseExtensionDecided.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.extension_decided)
+
+    @event_handler(CaseCoOpinionSent)
+    def on_case_co_opinion_sent(self, body):
+        envelope, event = CaseCoOpinionSent.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.co_opinion_sent)
+
+    @event_handler(CaseProgressRecorded)
+    def on_case_progress_recorded(self, body):
+        envelope, event = CaseProgressRecorded.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.progress_recorded)
+
+    @event_handler(CaseMeetingRecorded)
+    def on_case_meeting_recorded(self, body):
+        envelope, event = CaseMeetingRecorded.from_wire(body)
+        handlers.apply_case_event(self.store, event, envelope, watch.meeting_recorded)
 
     @event_handler(OpinionMerged)
     def on_opinions_merged(self, body):

@@ -10,7 +10,12 @@ from services.supervision.watch import OPEN_STATUSES, WatchedCase
 
 
 def overdue_filter(today: date) -> dict:
-    return {"status": {"$in": [s.value for s in OPEN_STATUSES]}, "due_date": {"$lt": today.isoformat()}}
+    """Open, past its due date, and its clock running (a paused case's due date moves when it resumes)."""
+    return {
+        "status": {"$in": [s.value for s in OPEN_STATUSES]},
+        "due_date": {"$lt": today.isoformat()},
+        "paused": {"$ne": True},
+    }
 
 
 class SupervisionStore:

@@ -4,7 +4,23 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from contracts.routing import CaseAccepted, CaseAssigned, UnitRef
+from contracts.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseCoOpinionSent,
+    CaseEscalated,
+    CaseExtensionDecided,
+    CaseExtensionRequested,
+    CaseMeetingRecorded,
+    CasePaused,
+    CaseProgressRecorded,
+    CaseReopened,
+    CaseReplied,
+    CaseResumed,
+    CaseReturned,
+    UnitRef,
+)
 from contracts.vocabulary import CaseStatus, Instant
 
 OPEN_STATUSES = frozenset({CaseStatus.ASSIGNED, CaseStatus.ACCEPTED, CaseStatus.REOPENED})
@@ -19,6 +35,12 @@ class WatchedCase(BaseModel):
     due_date: date
     calendar_fallback: bool
     status: CaseStatus
+    paused: bool = False
+    extension_pending: bool = False
+    co_opinions: int = 0
+    late_co_opinions: int = 0
+    meetings: int = 0
+    last_progress_at: Instant | None = None
     version: int = 0
 
 
@@ -45,8 +67,68 @@ def accepted(case: WatchedCase, event: CaseAccepted) -> WatchedCase:
 
 
 def is_overdue(case: WatchedCase, today: date) -> bool:
-    """Due on the due date itself; overdue from the day after while still open."""
-    return case.status in OPEN_STATUSES and today > case.due_date
+    """Due on the due date itself; overdue from the day after while still open and its clock running."""
+    return case.status in OPEN_STATUSES and not case.paused and today > case.due_date
+
+
+# ---- the lifecycle's events (routing's case.*): each a pure change of the watched case ----
+
+
+def returned(case: WatchedCase, event: CaseReturned) -> WatchedCase:
+    """Back to triage: no unit's deadline runs until the next assignment sets a new one."""
+    return case.model_copy(update={"status": CaseStatus.RETURNED, "paused": False, "extension_pending": False})
+
+
+def replied(case: WatchedCase, event: CaseReplied) -> WatchedCase:
+    """Answered: no longer counted as overdue."""
+    return case.model_copy(update={"status": CaseStatus.REPLIED, "paused": False})
+
+
+def reopened(case: WatchedCase, event: CaseReopened) -> WatchedCase:
+    """Re-handled after an unsatisfied evaluation: open again, on its new deadline."""
+    return case.model_copy(update={"status": CaseStatus.REOPENED, "due_date": event.due_date, "paused": False})
+
+
+def closed(case: WatchedCase, event: CaseClosed) -> WatchedCase:
+    return case.model_copy(update={"status": CaseStatus.CLOSED, "paused": False})
+
+
+def escalated(case: WatchedCase, event: CaseEscalated) -> WatchedCase:
+    """阶梯跟进: the case is in the parent division's queue now."""
+    return case.model_copy(update={"status": CaseStatus.ESCALATED, "division": event.division, "paused": False})
+
+
+def paused(case: WatchedCase, event: CasePaused) -> WatchedCase:
+    return case.model_copy(update={"paused": True})
+
+
+def resumed(case: WatchedCase, event: CaseResumed) -> WatchedCase:
+    """The due date moved on by the paused working days."""
+    return case.model_copy(update={"paused": False, "due_date": event.due_date or case.due_date})
+
+
+def extension_requested(case: WatchedCase, event: CaseExtensionRequested) -> WatchedCase:
+    return case.model_copy(update={"extension_pending": True})
+
+
+def extension_decided(case: WatchedCase, event: CaseExtensionDecided) -> WatchedCase:
+    due = event.due_date if event.approved and event.due_date else case.due_date
+    return case.model_copy(update={"extension_pending": False, "due_date": due})
+
+
+def co_opinion_sent(case: WatchedCase, event: CaseCoOpinionSent) -> WatchedCase:
+    return case.model_copy(
+        update={"co_opinions": case.co_opinions + 1, "late_co_opinions": case.late_co_opinions + event.late}
+    )
+
+
+def progress_recorded(case: WatchedCase, event: CaseProgressRecorded) -> WatchedCase:
+    return case.model_copy(update={"last_progress_at": event.at})
+
+
+def meeting_recorded(case: WatchedCase, event: CaseMeetingRecorded) -> WatchedCase:
+    """三见面: supervision counts the meetings (at least three are expected)."""
+    return case.model_copy(update={"meetings": case.meetings + 1})
 
 
 def merged(case: WatchedCase) -> WatchedCase:

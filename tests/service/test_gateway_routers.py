@@ -31,6 +31,8 @@ CASE = {
     "received_at": STAMP,
     "history": [],
     "version": 1,
+    **{"co_due_date": None, "reply": None, "paused": None},  # the lifecycle's records, none yet
+    **{"co_opinions": [], "progress": [], "meetings": [], "extensions": []},
 }
 OPINION = {
     "tracking_code": "7K3P-9XTA-2MQD",
@@ -80,9 +82,11 @@ class FakeBroker:
         self.refusal: ServiceError | None = None
         self.answers = {
             ("routing", "list_cases"): lambda kw: {"items": [CASE], "next": "bmV4dA"},
+            ("routing", "find_cases"): lambda kw: {"items": [CASE], "next": "bmV4dA"},
+            ("routing", "case_detail"): lambda kw: {**CASE, "content": "文苑路公交站台的顶棚坏了"},
             ("routing", "accept_case"): lambda kw: {**CASE, "status": "accepted", "version": 2},
             ("routing", "register_unit"): lambda kw: kw["unit"],
-            ("routing", "add_rule"): lambda kw: kw["rule"],
+            ("routing", "add_rule"): lambda kw: {**kw["rule"], "id": "01RULE"},
             ("routing", "set_calendar_day"): lambda kw: kw["day"],
             ("routing", "unit"): lambda kw: {"id": kw["unit_id"], "name": "海宁市交通运输局", "division": "330481"},
             ("intake", "staff_view"): lambda kw: OPINION,
@@ -212,7 +216,8 @@ def test_a_listing_points_to_its_next_page_and_passes_the_cursor_on(gateway):
     assert answer.json() == [CASE]
     assert answer.headers["link"] == '</v1/cases?division=330481&limit=1&after=bmV4dA>; rel="next"'
     gateway.request("GET", "/v1/cases?division=330481&limit=1&after=bmV4dA")
-    assert gateway.broker.calls[-1][2] == {"division_prefix": "330481", "limit": 1, "after": "bmV4dA"}
+    query = gateway.broker.calls[-1][2]["query"]
+    assert (query["division"], query["limit"], query["after"]) == ("330481", 1, "bmV4dA")
     assert gateway.request("GET", "/v1/cases?after=not%20a%20cursor").status_code == 422
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from nameko.testing.services import worker_factory
 
+from contracts.routing import CaseEvent
 from services.intake.service import IntakeService
 from services.intake.store import IntakeStore
 from services.notify.service import NotifyService
@@ -24,6 +25,7 @@ from tests.factories import (
     Publications,
     case_accepted,
     case_assigned,
+    case_event,
     contact_erased,
     opinion_merged,
     opinion_received,
@@ -31,6 +33,7 @@ from tests.factories import (
 )
 
 DIVISION = "330481001"
+LIFECYCLE_EVENTS = CaseEvent.__subclasses__()
 
 
 class Killed(BaseException):
@@ -76,6 +79,16 @@ HANDLERS = [
         wire(opinion_merged(primary="7K3P-9XTA-2MQX", members=["7K3P-9XTA-2MQD"])),
         [("on_case_assigned", ASSIGNED)],
     ),
+    # the lifecycle's events (services/routing/case.py) on intake's and supervision's read models
+    *[
+        Handler(service, store, f"on_{kind.TYPE.replace('.', '_')}", wire(case_event(kind)), before)
+        for kind in LIFECYCLE_EVENTS
+        for service, store, before in (
+            (IntakeService, IntakeStore, [("submit_opinion", SUBMITTED), ("on_case_assigned", ASSIGNED)]),
+            (SupervisionService, SupervisionStore, [("on_case_assigned", ASSIGNED)]),
+        )
+        if hasattr(service, f"on_{kind.TYPE.replace('.', '_')}")
+    ],
 ]
 
 

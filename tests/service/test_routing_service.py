@@ -141,7 +141,10 @@ def test_bad_input_to_an_action_names_the_field(routing):
 
 
 def test_a_unit_is_found_by_id_or_not_found(routing):
-    assert routing.unit("hn-transport") == {"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"}
+    assert routing.unit("hn-transport") == {
+        **{"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"},
+        **{"parent": None, "contacts": [], "active": True},
+    }
     with pytest.raises(ServiceError) as missing:
         routing.unit("ghost")
     assert missing.value.code is ErrorCode.NOT_FOUND and missing.value.field == "unit"
