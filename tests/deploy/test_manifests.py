@@ -55,7 +55,8 @@ def test_workloads_are_probed_limited_and_locked_down(rendered):
         assert pod["securityContext"]["runAsNonRoot"] is True
         (container,) = pod["containers"]
         assert container["livenessProbe"] and container["readinessProbe"]
-        if name in SERVICES:  # a service's own probes on its metrics port (infra/health.py)
+        if name in SERVICES:  # its own probes on its metrics port (infra/health.py); time to finish handlers
+            assert pod["terminationGracePeriodSeconds"] >= 30
             probes = (container["livenessProbe"]["httpGet"], container["readinessProbe"]["httpGet"])
             assert [(probe["path"], probe["port"]) for probe in probes] == [
                 ("/healthz", "metrics"),
