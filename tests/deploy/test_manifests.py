@@ -1,6 +1,7 @@
 """Every kustomize overlay renders and every object passes the Kubernetes schema, offline."""
 
 import importlib
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,10 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from contracts.intake.opinions import SubmitOpinion
 from contracts.services import SERVICES, service_class_path
+from contracts.subscriptions import SUBSCRIPTIONS
+from infra import topology
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ["base", "overlays/dev", "overlays/prod"]
@@ -33,9 +37,67 @@ def deployments(docs: list[dict]) -> dict[str, dict]:
     return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "Deployment"}
 
 
+# KEDA's resources: no package here carries their CRD schemas, so the fields used are checked below
+CUSTOM_KINDS = {"ScaledObject", "TriggerAuthentication"}
+
+
 def test_every_object_is_valid_for_the_current_kubernetes_schema(rendered):
     for doc in rendered:
-        kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
+        if doc["kind"] not in CUSTOM_KINDS:
+            kubernetes_validate.validate(doc, kubernetes_validate.latest_version(), strict=True)
+
+
+def service_queues() -> dict[str, set[str]]:
+    """Every queue each service consumes: its event queues, its RPC queue, intake's command queue."""
+    queues = {name: {f"rpc-{name}"} for name in SERVICES}
+    for model, subscribers in SUBSCRIPTIONS.items():
+        for service, method in subscribers:
+            queues[service].add(topology.event_queue(model.SOURCE, model.TYPE, service, method))
+    queues["intake"].add(topology.command_queue(SubmitOpinion.TYPE))
+    return queues
+
+
+def test_each_service_scales_on_exactly_its_own_queues_and_on_cpu():
+    scaled = {doc["metadata"]["name"]: doc for doc in render("overlays/prod") if doc["kind"] == "ScaledObject"}
+    assert set(scaled) == set(SERVICES)
+    everyone = set().union(*service_queues().values())
+    for name, queues in service_queues().items():
+        spec = scaled[name]["spec"]
+        assert spec["scaleTargetRef"]["name"] == name and 1 <= spec["minReplicaCount"] <= spec["maxReplicaCount"]
+        rabbitmq, cpu = spec["triggers"]
+        assert rabbitmq["type"] == "rabbitmq" and cpu["type"] == "cpu"
+        assert rabbitmq["authenticationRef"]["name"] == "rabbitmq-management"
+        metadata = rabbitmq["metadata"]
+        assert (metadata["protocol"], metadata["mode"], metadata["useRegex"], metadata["operation"]) == (
+            "http",
+            "QueueLength",
+            "true",
+            "sum",
+        )
+        pattern = re.compile(metadata["queueName"])
+        assert {queue for queue in everyone if pattern.match(queue)} == queues, name
+
+
+def test_the_gateway_scales_on_cpu_behind_a_tls_ingress():
+    docs = render("overlays/prod")
+    (hpa,) = [doc for doc in docs if doc["kind"] == "HorizontalPodAutoscaler"]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "gateway" and hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
+    (ingress,) = [doc for doc in docs if doc["kind"] == "Ingress"]
+    assert (
+        ingress["spec"]["tls"][0]["secretName"]
+        and ingress["spec"]["rules"][0]["host"] in ingress["spec"]["tls"][0]["hosts"]
+    )
+    budgets = {doc["spec"]["selector"]["matchLabels"]["app"] for doc in docs if doc["kind"] == "PodDisruptionBudget"}
+    assert budgets == {*SERVICES, "gateway"}
+
+
+def test_everything_is_denied_but_the_paths_the_platform_uses(rendered):
+    policies = {doc["metadata"]["name"]: doc["spec"] for doc in rendered if doc["kind"] == "NetworkPolicy"}
+    assert policies["default-deny"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    for name, deployment in deployments(rendered).items():
+        spread = deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        assert [c["topologyKey"] for c in spread] == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
+        assert all(c["labelSelector"]["matchLabels"] == {"app": name} for c in spread)
 
 
 def test_one_deployment_per_service_and_the_gateway_with_its_service(rendered):
