@@ -1,4 +1,4 @@
-.PHONY: run test test-unit bench install broker reset-data fault-test rotate-pii-keys
+.PHONY: run test test-unit bench install broker reset-data fault-test rotate-pii-keys dead-letters
 
 install:
 	@scripts/ensure-venv.sh
@@ -41,3 +41,7 @@ reset-data: install
 ## re-encrypts stored contacts under the first key of PII_KEYS, once the services run with it (see README)
 rotate-pii-keys: install
 	.venv/bin/python -m devtools.rotate_pii_keys
+
+## lists the messages parked in the dead-letter queue; REPLAY=1 sends each back to the queue it failed in
+dead-letters: install
+	REPLAY=$${REPLAY:-0} .venv/bin/python -m devtools.dead_letters

@@ -72,6 +72,8 @@ from contracts.routing import (
     CaseView,
     DivisionDeadlinesIn,
     LateAssignment,
+    ResultSchemeIn,
+    ResultSchemeView,
     RoutingRuleIn,
     RuleView,
     TriageQueueEntry,
@@ -291,6 +293,12 @@ class RoutingClient(ServiceClient):
 
     async def accept_case(self, case_id: str, command: AcceptCaseIn, actor: Actor) -> CaseView:
         return await self._call("accept_case", CaseView, case_id=case_id, command=command, actor=actor)
+
+    async def set_result_scheme(self, division: str, scheme: ResultSchemeIn) -> ResultSchemeView:
+        return await self._call("set_result_scheme", ResultSchemeView, division=division, scheme=scheme)
+
+    async def result_scheme(self, division: str) -> ResultSchemeView:
+        return await self._call("result_scheme", ResultSchemeView, division=division)
 
     async def act_on_case(self, case_id: str, action: str, command: ActionIn, actor: Actor) -> CaseView:
         return await self._call("act_on_case", CaseView, case_id=case_id, action=action, command=command, actor=actor)

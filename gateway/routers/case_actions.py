@@ -24,18 +24,21 @@ from contracts.routing import (
     PauseIn,
     ProgressIn,
     ReplyIn,
+    ResultSchemeIn,
+    ResultSchemeView,
     ResumeIn,
     ReturnIn,
     SpotAnswerIn,
 )
-from contracts.vocabulary import Role
+from contracts.vocabulary import DIVISION_CODE, Role
 from gateway.clients import RoutingClient
-from gateway.deps import Handler, Routing, Supervisor, allowed
+from gateway.deps import Admin, CaseReader, Divisions, Handler, Routing, Supervisor, administered, allowed
 from gateway.problems import problem_responses
 
-router = APIRouter(prefix="/v1/cases", tags=["cases"])
+router = APIRouter(prefix="/v1", tags=["cases"])
 
 CaseId = Annotated[str, Path(max_length=20, examples=["7K3P-9XTA-2MQD"])]
+DivisionPath = Annotated[str, Path(pattern=DIVISION_CODE.pattern, examples=["330481"])]
 Station = allowed(Role.STATION)
 HandlerOrStation = allowed(Role.HANDLER, Role.STATION)
 StationOrSupervisor = allowed(Role.STATION, Role.SUPERVISOR)
@@ -46,40 +49,40 @@ async def act(routing: RoutingClient, case_id: str, action: str, body: ActionIn,
     return await routing.act_on_case(case_id.upper(), action, body, principal)
 
 
-@router.post("/{case_id}/reply", **ACTION)
+@router.post("/cases/{case_id}/reply", **ACTION)
 async def reply(case_id: CaseId, body: ReplyIn, principal: Handler, routing: Routing) -> CaseView:
     """答复: the lead unit's reply to a signed case: text, a result class of the division's scheme
     (national A/B/C/D by default) and, for planned work, promised dates. The citizen sees it."""
     return await act(routing, case_id, "reply", body, principal)
 
 
-@router.post("/{case_id}/return", **ACTION)
+@router.post("/cases/{case_id}/return", **ACTION)
 async def return_case(case_id: CaseId, body: ReturnIn, principal: Handler, routing: Routing) -> CaseView:
     """退回: the lead unit gives the assignment back with a reason; the case waits for triage again
     and the next unit's clock starts afresh."""
     return await act(routing, case_id, "return", body, principal)
 
 
-@router.post("/{case_id}/co-opinion", **ACTION)
+@router.post("/cases/{case_id}/co-opinion", **ACTION)
 async def co_opinion(case_id: CaseId, body: CoOpinionIn, principal: Handler, routing: Routing) -> CaseView:
     """协办意见: a co-handling unit's opinion to the lead unit (due before the lead's own deadline). Staff only."""
     return await act(routing, case_id, "co-opinion", body, principal)
 
 
-@router.post("/{case_id}/record-progress", **ACTION)
+@router.post("/cases/{case_id}/record-progress", **ACTION)
 async def record_progress(case_id: CaseId, body: ProgressIn, principal: Handler, routing: Routing) -> CaseView:
     """办理进展: a note by the lead or a co-handling unit. Staff only."""
     return await act(routing, case_id, "record-progress", body, principal)
 
 
-@router.post("/{case_id}/record-meeting", **ACTION)
+@router.post("/cases/{case_id}/record-meeting", **ACTION)
 async def record_meeting(case_id: CaseId, body: MeetingIn, principal: Handler, routing: Routing) -> CaseView:
     """三见面: a meeting before, during or after handling with the deputy or the citizen: date, form,
     participants. Staff only."""
     return await act(routing, case_id, "record-meeting", body, principal)
 
 
-@router.post("/{case_id}/request-extension", **ACTION)
+@router.post("/cases/{case_id}/request-extension", **ACTION)
 async def request_extension(
     case_id: CaseId, body: ExtensionRequestIn, principal: Handler, routing: Routing
 ) -> CaseView:
@@ -88,7 +91,7 @@ async def request_extension(
     return await act(routing, case_id, "request-extension", body, principal)
 
 
-@router.post("/{case_id}/decide-extension", **ACTION)
+@router.post("/cases/{case_id}/decide-extension", **ACTION)
 async def decide_extension(
     case_id: CaseId, body: ExtensionDecisionIn, principal: Supervisor, routing: Routing
 ) -> CaseView:
@@ -96,38 +99,57 @@ async def decide_extension(
     return await act(routing, case_id, "decide-extension", body, principal)
 
 
-@router.post("/{case_id}/pause", **ACTION)
+@router.post("/cases/{case_id}/pause", **ACTION)
 async def pause(case_id: CaseId, body: PauseIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
     """暂停计时 for a typed reason (waiting for the citizen, a statutory suspension, another authority)."""
     return await act(routing, case_id, "pause", body, principal)
 
 
-@router.post("/{case_id}/resume", **ACTION)
+@router.post("/cases/{case_id}/resume", **ACTION)
 async def resume(case_id: CaseId, body: ResumeIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
     """恢复计时: the due date moves on by the working days the clock stood still."""
     return await act(routing, case_id, "resume", body, principal)
 
 
-@router.post("/{case_id}/assign", **ACTION)
+@router.post("/cases/{case_id}/assign", **ACTION)
 async def assign(case_id: CaseId, body: AssignIn, principal: Station, routing: Routing) -> CaseView:
     """交办 by hand: a station assigns a triaged, returned or escalated case to units of its division,
     on a new clock. A unit of another division is refused (422 naming the field)."""
     return await act(routing, case_id, "assign", body, principal)
 
 
-@router.post("/{case_id}/answer-on-the-spot", **ACTION)
+@router.post("/cases/{case_id}/answer-on-the-spot", **ACTION)
 async def answer_on_the_spot(case_id: CaseId, body: SpotAnswerIn, principal: Station, routing: Routing) -> CaseView:
     """当场答复: the station answers a triaged item itself and closes it; the citizen sees the answer."""
     return await act(routing, case_id, "answer-on-the-spot", body, principal)
 
 
-@router.post("/{case_id}/escalate", **ACTION)
+@router.post("/cases/{case_id}/escalate", **ACTION)
 async def escalate(case_id: CaseId, body: EscalateIn, principal: HandlerOrStation, routing: Routing) -> CaseView:
     """阶梯跟进: to the parent division's queue (a township's case to its county); the history keeps both."""
     return await act(routing, case_id, "escalate", body, principal)
 
 
-@router.post("/{case_id}/close", **ACTION)
+@router.post("/cases/{case_id}/close", **ACTION)
 async def close(case_id: CaseId, body: CloseIn, principal: StationOrSupervisor, routing: Routing) -> CaseView:
     """办结: a station or supervisor closes a replied, evaluated, escalated or triaged case."""
     return await act(routing, case_id, "close", body, principal)
+
+
+@router.get("/result-schemes/{division}", response_model=ResultSchemeView, responses=problem_responses(401, 403, 422))
+async def result_scheme(division: DivisionPath, principal: CaseReader, routing: Routing) -> ResultSchemeView:
+    """答复结果分类: the classes a reply in this division may carry, and which count as completed (办结)
+    and resolved (解决): the division's own, the nearest above it, else the national A/B/C/D."""
+    return await routing.result_scheme(division)
+
+
+@router.put(
+    "/admin/result-schemes/{division}", response_model=ResultSchemeView, responses=problem_responses(401, 403, 422)
+)
+async def set_result_scheme(
+    division: DivisionPath, body: ResultSchemeIn, principal: Admin, divisions: Divisions, routing: Routing
+) -> ResultSchemeView:
+    """Sets the division's scheme (e.g. 马龙区's A 已解决或正在解决 / B 计划解决); its townships inherit it.
+    Replies already given keep their class."""
+    await administered(principal, divisions, division)
+    return await routing.set_result_scheme(division, body)

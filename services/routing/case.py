@@ -49,8 +49,6 @@ from contracts.routing import (
     ReplyIn,
     ReplyRecord,
     ResultClass,
-    ResultSchemeIn,
-    ResultSchemeView,
     ResumeIn,
     ReturnIn,
     SpotAnswerIn,
@@ -64,7 +62,7 @@ from services.routing import policies
 from services.routing.calendar import Deadline, WorkingCalendar
 from services.routing.clock import SUGGESTION_MONTHS_LIMIT, add_months, co_unit_due, shift, working_days_in
 from services.routing.lifecycle import move, record
-from services.routing.schemes import configured_scheme, result_class, scheme_for
+from services.routing.schemes import result_class, scheme_for
 
 CITIZEN_ITEM_WORKING_DAYS = 15
 ACTOR = "routing"
@@ -494,8 +492,6 @@ def close(case: Case, command: CloseIn, actor: Actor, ctx: Context) -> Decision:
 def event_base(case: Case, ctx: Context, steps: list[Transition]) -> dict:
     return {"case_id": case.case_id, "division": case.division, "at": ctx.now, "transitions": steps}
 
-
-__all__ = ["ResultSchemeIn", "ResultSchemeView", "configured_scheme"]  # for handlers' scheme use cases
 
 # action name in the URL → (its input, its rule)
 ACTIONS: dict[str, tuple[type, Callable[..., Decision]]] = {

@@ -8,11 +8,11 @@ from contracts.envelope import Envelope
 from contracts.errors import ErrorCode, ServiceError, parse
 from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
-from contracts.routing import AcceptCaseIn, CalendarDayIn
+from contracts.routing import AcceptCaseIn, CalendarDayIn, ResultClass, ResultSchemeIn, ResultSchemeView
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
-from services.routing import finding, rule_handlers
+from services.routing import finding, rule_handlers, schemes
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import Case
 from services.routing.store import RoutingStore
@@ -109,17 +109,17 @@ def act_on_case(
         raise conflict(lost.current) from None
 
 
-def set_result_scheme(store: RoutingStore, division: str, scheme: "rules.ResultSchemeIn") -> "rules.ResultSchemeView":
+def set_result_scheme(store: RoutingStore, division: str, scheme: ResultSchemeIn) -> ResultSchemeView:
     """A division's own result-class scheme; replies already given keep their class."""
     classes = [c.model_dump() for c in scheme.classes]
     store.schemes.replace_one({"_id": division}, {"_id": division, "classes": classes}, upsert=True)
-    return rules.ResultSchemeView(division=division, classes=scheme.classes)
+    return ResultSchemeView(division=division, classes=scheme.classes)
 
 
-def result_scheme(store: RoutingStore, division: str) -> "rules.ResultSchemeView":
+def result_scheme(store: RoutingStore, division: str) -> ResultSchemeView:
     """The scheme replies in `division` use: its own, the nearest above it, else the built-in one."""
     prefixes = [division[:n] for n in (6, 9, 12) if n <= len(division)]
     docs = store.schemes.find({"_id": {"$in": prefixes}})
-    configured = {doc["_id"]: tuple(rules.ResultClass(**c) for c in doc["classes"]) for doc in docs}
-    source, classes = rules.configured_scheme(division, configured)
-    return rules.ResultSchemeView(division=source, classes=list(classes))
+    configured = {doc["_id"]: tuple(ResultClass(**c) for c in doc["classes"]) for doc in docs}
+    source, classes = schemes.configured_scheme(division, configured)
+    return ResultSchemeView(division=source, classes=list(classes))

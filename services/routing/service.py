@@ -10,6 +10,7 @@ from contracts.routing import (
     CalendarDayIn,
     CaseAssigned,
     DivisionDeadlinesIn,
+    ResultSchemeIn,
     RoutingRuleIn,
     UnitChangeIn,
     UnitIn,
@@ -51,6 +52,14 @@ class RoutingService(StoredService):
             self.store, case_id, action, command, parse(Actor, actor), correlation_id.get(), utc_now()
         )
         return case_view(case).model_dump(mode="json")
+
+    @rpc
+    def set_result_scheme(self, division: str, scheme: dict) -> dict:
+        return handlers.set_result_scheme(self.store, division, parse(ResultSchemeIn, scheme)).model_dump()
+
+    @rpc
+    def result_scheme(self, division: str) -> dict:
+        return handlers.result_scheme(self.store, division).model_dump()
 
     @rpc
     def accept_case(self, case_id: str, command: dict, actor: dict) -> dict:

@@ -1,6 +1,7 @@
 """Every kustomize overlay renders and every object passes the Kubernetes schema, offline."""
 
 import importlib
+import json
 import re
 import shutil
 import subprocess
@@ -37,8 +38,9 @@ def deployments(docs: list[dict]) -> dict[str, dict]:
     return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "Deployment"}
 
 
-# KEDA's resources: no package here carries their CRD schemas, so the fields used are checked below
-CUSTOM_KINDS = {"ScaledObject", "TriggerAuthentication"}
+# KEDA's and the Prometheus Operator's resources: no package here carries their CRD schemas, so the
+# fields used are checked below
+CUSTOM_KINDS = {"ScaledObject", "TriggerAuthentication", "PodMonitor", "PrometheusRule"}
 
 
 def test_every_object_is_valid_for_the_current_kubernetes_schema(rendered):
@@ -155,3 +157,54 @@ def test_dev_keeps_the_embedded_store_on_a_writable_volume():
         mounts = {mount["mountPath"]: mount["name"] for mount in pod["containers"][0]["volumeMounts"]}
         volume = next(volume for volume in pod["volumes"] if volume["name"] == mounts[data_dir])
         assert "emptyDir" in volume
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_part_is_scraped_and_every_alert_links_a_runbook_section_that_exists():
+    docs = render("overlays/prod")
+    monitors = [doc for doc in docs if doc["kind"] == "PodMonitor"]
+    scraped = set()
+    for monitor in monitors:
+        selector = monitor["spec"]["selector"]
+        scraped |= set(selector.get("matchLabels", {}).values())
+        for expression in selector.get("matchExpressions", []):
+            scraped |= set(expression["values"])
+        assert all(endpoint["path"] == "/metrics" for endpoint in monitor["spec"]["podMetricsEndpoints"])
+    assert scraped == {*SERVICES, "gateway"}
+
+    runbook = (ROOT / "deploy/README.md").read_text(encoding="utf-8")
+    sections = {anchor(line.lstrip("#")) for line in runbook.splitlines() if line.startswith("## ")}
+    (rules,) = [doc for doc in docs if doc["kind"] == "PrometheusRule"]
+    alerts = [rule for group in rules["spec"]["groups"] for rule in group["rules"]]
+    assert len(alerts) >= 6
+    for alert in alerts:
+        assert alert["expr"] and alert["labels"]["severity"] in {"warning", "critical"}
+        page, _, section = alert["annotations"]["runbook_url"].partition("#")
+        assert page == "deploy/README.md" and section in sections, alert["alert"]
+
+
+def test_the_dashboard_is_json_with_the_operations_panels():
+    (dashboard,) = [
+        doc
+        for doc in render("overlays/prod")
+        if doc["kind"] == "ConfigMap" and "grafana_dashboard" in doc["metadata"].get("labels", {})
+    ]
+    panels = json.loads(dashboard["data"]["renda-minqing.json"])["panels"]
+    queries = " ".join(target["expr"] for panel in panels for target in panel["targets"])
+    for metric in (
+        "opinions_received_total",
+        "rabbitmq_queue_messages_ready",
+        "http_request_seconds_bucket",
+        "overdue_cases",
+    ):
+        assert metric in queries
+
+
+def test_no_image_floats_on_a_tag_like_latest(rendered):
+    for deployment in deployments(rendered).values():
+        image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+        assert not image.endswith(":latest") and ":" in image.rsplit("/", 1)[-1] or "@sha256:" in image

@@ -31,6 +31,7 @@ CASE = {
     "received_at": STAMP,
     "history": [],
     "version": 1,
+    "triage": None,
     **{"co_due_date": None, "reply": None, "paused": None},  # the lifecycle's records, none yet
     **{"co_opinions": [], "progress": [], "meetings": [], "extensions": []},
 }
