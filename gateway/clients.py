@@ -282,9 +282,6 @@ class IntakeClient(ServiceClient):
 class RoutingClient(ServiceClient):
     service = "routing"
 
-    async def list_cases(self, division_prefix: str, limit: int, after: str | None) -> Page[CaseView]:
-        return await self._call("list_cases", Page[CaseView], division_prefix=division_prefix, limit=limit, after=after)
-
     async def find_cases(self, query: CaseQuery, actor: Actor) -> Page[CaseView]:
         return await self._call("find_cases", Page[CaseView], query=query, actor=actor)
 

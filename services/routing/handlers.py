@@ -61,10 +61,6 @@ def set_calendar_day(store: RoutingStore, day: CalendarDayIn) -> CalendarDayIn:
     return day
 
 
-def list_cases(store: RoutingStore, division_prefix: str, limit: int, after: str | None) -> Page:
-    return store.cases_in(division_prefix, limit, after)
-
-
 def merge_cases(store: RoutingStore, event: OpinionMerged, envelope: Envelope) -> None:
     """合并处置: each member's case becomes `merged` into the primary's, once whatever the redeliveries."""
     for case_id in event.members:

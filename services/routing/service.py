@@ -85,10 +85,6 @@ class RoutingService(StoredService):
         return handlers.set_calendar_day(self.store, parse(CalendarDayIn, day)).model_dump(mode="json")
 
     @rpc
-    def list_cases(self, division_prefix: str, limit: int = 100, after: str | None = None) -> dict:
-        return handlers.list_cases(self.store, division_prefix, limit, after).map(case_view).model_dump(mode="json")
-
-    @rpc
     def find_cases(self, query: dict, actor: dict) -> dict:
         page = handlers.find_cases(self.store, parse(CaseQuery, query), parse(Actor, actor), local_today())
         return page.map(case_view).model_dump(mode="json")

@@ -2,9 +2,7 @@
 
 from datetime import date, timedelta
 
-from contracts.paging import Page
 from contracts.routing import CalendarDayIn, RuleView, UnitRef, UnitView
-from infra.mongo import division_prefix_filter
 from infra.outbox import Publish
 from services.routing.case_store import CaseCollection
 from services.routing.rule_store import RuleStore
@@ -64,7 +62,3 @@ class RoutingStore:
     def rules_for(self, division: str) -> list[Rule]:
         """Rules of the division and of every division above it (its prefixes)."""
         return self.directory.rules_for(division)
-
-    def cases_in(self, division_prefix: str, limit: int, after: str | None = None) -> Page:
-        """Newest first."""
-        return self.cases.page({"division": division_prefix_filter(division_prefix)}, "received_at", True, limit, after)

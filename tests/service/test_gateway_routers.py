@@ -82,7 +82,6 @@ class FakeBroker:
         self.calls: list[tuple[str, str, dict]] = []
         self.refusal: ServiceError | None = None
         self.answers = {
-            ("routing", "list_cases"): lambda kw: {"items": [CASE], "next": "bmV4dA"},
             ("routing", "find_cases"): lambda kw: {"items": [CASE], "next": "bmV4dA"},
             ("routing", "case_detail"): lambda kw: {**CASE, "content": "文苑路公交站台的顶棚坏了"},
             ("routing", "accept_case"): lambda kw: {**CASE, "status": "accepted", "version": 2},

@@ -7,6 +7,7 @@ from nameko.testing.services import worker_factory
 
 from contracts.errors import ErrorCode, ServiceError
 from contracts.routing import UnitRef
+from contracts.vocabulary import CaseStatus
 from infra.clock import local_today
 from services.routing.case import Case
 from services.routing.finding import INDEXES
@@ -171,7 +172,7 @@ def test_every_save_keeps_the_indexed_fields_and_older_cases_get_them_at_start(s
     raw = mongo_db["cases"]
     assert raw.find_one({"_id": "C1"})["handling_units"] == ["hn-transport", "hn-enforcement"]
     case = store.cases.get("C3")
-    store.cases.save(case.model_copy(update={"lead_unit": HOUSING, "status": "assigned"}))
+    store.cases.save(case.model_copy(update={"lead_unit": HOUSING, "status": CaseStatus.ASSIGNED}))
     assert raw.find_one({"_id": "C3"})["handling_units"] == ["hn-housing"]
 
     raw.update_one({"_id": "C2"}, {"$unset": {"handling_units": "", "division_path": ""}})  # stored before

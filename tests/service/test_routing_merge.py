@@ -7,7 +7,9 @@ from contracts.vocabulary import CaseStatus
 from services.routing import case as rules
 from services.routing.service import RoutingService
 from services.routing.store import RoutingStore
-from tests.factories import NOW, Publications, opinion_merged, opinion_received
+from tests.factories import NOW, Publications, actor, opinion_merged, opinion_received
+
+EVERYWHERE = actor(role="admin", scope="").model_dump()  # sees every case
 
 PRIMARY, FIRST, SECOND = "7K3P-9XTA-2MQD", "7K3P-9XTA-2MQE", "7K3P-9XTA-2MQF"
 
@@ -29,7 +31,7 @@ def routing(mongo_db, published):
 
 
 def cases(routing) -> dict[str, dict]:
-    return {case["case_id"]: case for case in routing.list_cases("330481")["items"]}
+    return {case["case_id"]: case for case in routing.find_cases({"division": "330481"}, EVERYWHERE)["items"]}
 
 
 def test_the_members_cases_become_merged_into_the_primary_once(routing, published):

@@ -11,6 +11,8 @@ from services.routing.service import RoutingService
 from services.routing.store import RoutingStore
 from tests.factories import Publications, actor, opinion_received
 
+EVERYWHERE = actor(role="admin", scope="").model_dump()  # sees every case
+
 
 @pytest.fixture
 def published():
@@ -35,7 +37,7 @@ def test_received_opinion_becomes_an_assigned_case_and_one_event(routing, publis
     events = [Envelope.model_validate(wire) for wire in published.wires]
     assert [e.type for e in events] == ["case.assigned"]
     assert events[0].correlation_id == "corr-9" and events[0].payload["lead_unit"]["id"] == "hn-transport"
-    cases = routing.list_cases("330481")["items"]
+    cases = routing.find_cases({"division": "330481"}, EVERYWHERE)["items"]
     assert [(c["case_id"], c["status"]) for c in cases] == [("7K3P-9XTA-2MQD", "assigned")]
 
 
@@ -43,10 +45,12 @@ def test_cases_are_listed_by_division_prefix(routing):
     routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
 
     def cases(prefix):
-        return routing.list_cases(prefix)["items"]
+        return routing.find_cases({"division": prefix}, EVERYWHERE)["items"]
 
     assert cases("330481001") and cases("330481") and not cases("330482")
-    assert cases(".*") == []  # the prefix is matched literally, never as a pattern
+    with pytest.raises(ServiceError) as refused:  # a division is a code, never a pattern
+        cases(".*")
+    assert refused.value.field == "division"
 
 
 def test_rules_must_name_known_units(routing):
@@ -70,7 +74,7 @@ def test_a_county_day_off_moves_the_deadline(routing):
     )
 
     routing.on_opinion_received(opinion_received().envelope("330481001", "c").wire())
-    (case,) = routing.list_cases("330481")["items"]
+    (case,) = routing.find_cases({"division": "330481"}, EVERYWHERE)["items"]
     expected = WorkingCalendar({first_working_day: False}).add_working_days(today, 15)
     assert case["due_date"] == expected.due_date.isoformat() != normal.due_date.isoformat()
 
@@ -94,7 +98,7 @@ def test_the_lead_unit_signs_for_a_case_and_routing_announces_it(routing, publis
 
     assert view["status"] == "accepted" and view["version"] == 2
     assert published.types() == ["case.assigned", "case.accepted"]
-    assert routing.list_cases("330481")["items"][0]["status"] == "accepted"
+    assert routing.find_cases({"division": "330481"}, EVERYWHERE)["items"][0]["status"] == "accepted"
 
 
 def test_acting_on_a_stale_version_is_a_conflict_carrying_the_current_case(routing, published):

@@ -18,6 +18,8 @@ from services.routing.store import RoutingStore
 from services.routing.suggestion_case import add_months, open_case
 from tests.factories import NOW, Publications, actor
 
+EVERYWHERE = actor(role="admin", scope="").model_dump()  # sees every case
+
 SID = "JY-7K3P-9XTA-2MQD"
 
 
@@ -87,7 +89,7 @@ def test_an_accepted_suggestion_becomes_a_statutory_case_once_however_often_repl
     assert payload["case_id"] == SID and payload["lead_unit"]["id"] == "hn-housing"
     assert payload["due_date"] == add_months(local_today(), 3).isoformat() and payload["calendar_fallback"] is False
 
-    (case,) = routing.list_cases("330481")["items"]
+    (case,) = routing.find_cases({"division": "330481"}, EVERYWHERE)["items"]
     assert (case["case_id"], case["status"]) == (SID, "assigned")
     assert case["due_date"] == add_months(local_today(), 3).isoformat()
 
