@@ -40,7 +40,14 @@ def deployments(docs: list[dict]) -> dict[str, dict]:
 
 # KEDA's and the Prometheus Operator's resources: no package here carries their CRD schemas, so the
 # fields used are checked below
-CUSTOM_KINDS = {"ScaledObject", "TriggerAuthentication", "PodMonitor", "PrometheusRule"}
+CUSTOM_KINDS = {
+    "ScaledObject",
+    "TriggerAuthentication",
+    "PodMonitor",
+    "PrometheusRule",
+    "RabbitmqCluster",
+    "MongoDBCommunity",
+}
 
 
 def test_every_object_is_valid_for_the_current_kubernetes_schema(rendered):
@@ -208,3 +215,39 @@ def test_no_image_floats_on_a_tag_like_latest(rendered):
     for deployment in deployments(rendered).values():
         image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
         assert not image.endswith(":latest") and ":" in image.rsplit("/", 1)[-1] or "@sha256:" in image
+
+
+def container_env(deployment: dict) -> dict[str, dict]:
+    return {var["name"]: var for var in deployment["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+
+
+def test_prod_runs_three_broker_nodes_and_a_replica_set_with_a_user_per_part_on_its_own_database():
+    docs = render("overlays/prod")
+    (rabbitmq,) = [doc for doc in docs if doc["kind"] == "RabbitmqCluster"]
+    assert (
+        rabbitmq["spec"]["replicas"] == 3 and "rabbitmq_prometheus" in rabbitmq["spec"]["rabbitmq"]["additionalPlugins"]
+    )
+    (mongo,) = [doc for doc in docs if doc["kind"] == "MongoDBCommunity"]
+    assert mongo["spec"]["members"] == 3 and mongo["spec"]["type"] == "ReplicaSet"
+    users = {user["name"]: user for user in mongo["spec"]["users"]}
+    for name, deployment in deployments(docs).items():
+        assert users[name]["roles"] == [{"name": "readWrite", "db": name}]  # its own database only
+        source = container_env(deployment)["MONGO_URL"]["valueFrom"]["secretKeyRef"]
+        assert source == {"name": users[name]["connectionStringSecretName"], "key": "connectionString.standard"}
+    assert set(users) == set(deployments(docs))
+
+
+def test_dev_keeps_the_embedded_store_and_names_its_broker():
+    docs = render("overlays/dev")
+    (config,) = [doc for doc in docs if doc["kind"] == "ConfigMap"]
+    assert config["data"]["DATA_DIR"] == "/data" and config["data"]["AMQP_URI"].startswith("amqp://")
+    assert not any("MONGO_URL" in container_env(d) for d in deployments(docs).values())
+    assert not [doc for doc in docs if doc["kind"] in {"RabbitmqCluster", "MongoDBCommunity"}]
+
+
+def test_no_secret_sits_in_a_config_map(rendered):
+    for doc in rendered:
+        if doc["kind"] == "ConfigMap" and "grafana_dashboard" not in doc["metadata"].get("labels", {}):
+            for key, value in doc["data"].items():
+                assert not re.search(r"://[^/@]+:[^/@]+@", value) or "guest:guest" in value, key  # dev's broker only
+                assert key not in {"PII_KEYS", "API_KEY_PEPPER", "ADMIN_API_KEY", "MONGO_URL"}
