@@ -78,6 +78,10 @@ class CaseView(BaseModel):
     meetings: "list[MeetingRecord]" = Field(default_factory=list)
     extensions: "list[ExtensionRecord]" = Field(default_factory=list)
     paused: "PauseRecord | None" = None
+    merged_into: str | None = Field(default=None, description="合并处置：并入的主案件 / the primary case it was merged into")
+    consultations: "list[ConsultationRound]" = Field(
+        default_factory=list, description="征求拟办单位意见的各轮及答复 / pre-assignment consultation rounds"
+    )
 
 
 class AcceptCaseIn(BaseModel):
@@ -479,6 +483,91 @@ class CaseReopened(CaseEvent):
 
     TYPE: ClassVar[str] = "case.reopened"
     due_date: date
+
+
+class ConsultIn(ActionIn):
+    """征求拟办单位意见: before assigning, a station asks the intended units whether they agree to take
+    the case; each answers by `reply_by`. A second round (高明: 涉及多个单位的至少征求两次) is a new call."""
+
+    units: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=10, examples=[["hn-transport", "hn-housing"]]
+    )
+    question: str = Field(min_length=1, max_length=2000, examples=["拟交由贵单位主办文苑路公交站台顶棚维修，是否同意？"])
+    reply_by: date = Field(description="答复截止日期 / answers are due by this date", examples=["2026-11-27"])
+
+
+class ConsultationAnswerIn(ActionIn):
+    """An asked unit's answer: agree or not, with the reason (不同意的，说明理由并可建议承办单位)."""
+
+    agree: bool = Field(examples=[False])
+    reason: str = Field(min_length=1, max_length=2000, examples=["站台属公交公司资产，建议由交通运输局主办"])
+
+
+class ConsultationAnswer(BaseModel):
+    unit: UnitRef
+    agree: bool
+    reason: str
+    answered_at: datetime
+    late: bool = Field(default=False, description="答复晚于截止日期 / answered after `reply_by`")
+
+
+class ConsultationRound(BaseModel):
+    """One round of 征求意见: who was asked what, by when, and their answers (kept on the case)."""
+
+    round: int = Field(ge=1, examples=[1])
+    asked_by: str
+    asked_at: datetime
+    question: str
+    reply_by: date
+    units: list[UnitRef]
+    answers: list[ConsultationAnswer] = Field(default_factory=list)
+
+
+class CaseConsultationRequested(CaseEvent):
+    """A station asked units for their opinion before assigning the case (notify tells each unit)."""
+
+    TYPE: ClassVar[str] = "case.consultation_requested"
+    round: int
+    units: list[UnitRef]
+    reply_by: date
+
+
+class CaseConsultationAnswered(CaseEvent):
+    """An asked unit answered (notify tells the division's station)."""
+
+    TYPE: ClassVar[str] = "case.consultation_answered"
+    round: int
+    unit: UnitRef
+    agree: bool
+    late: bool = False
+
+
+class CaseTriaged(CaseEvent):
+    """分级处理: how triage sent a received item. `matched` is False when no rule matched and the item
+    waits in the division's manual triage queue (人工分办), with the units routing suggests (learned
+    from past assignments), if any; otherwise `suggested_units` are the rule's lead and co-units."""
+
+    TYPE: ClassVar[str] = "case.triaged"
+    level: TriageLevel | None = None
+    matched: bool
+    rule_id: str | None = None
+    suggested_units: list[UnitRef] = Field(default_factory=list)
+
+
+class MergeIn(ActionIn):
+    """合并处置 by hand: the case is handled as `primary` (a case of the station's scope) from now on."""
+
+    primary: str = Field(min_length=1, max_length=20, examples=["7K3P-9XTA-2MQX"])
+
+
+class CaseMerged(CaseEvent):
+    """合并处置: the case is handled as its primary; its submitter follows the primary's outcome.
+    Published for a merge by hand and for each member of intake's `opinion.merged` alike."""
+
+    TYPE: ClassVar[str] = "case.merged"
+    primary: str
+    primary_case_number: str | None = None
+    merged_by: str
 
 
 class CaseTriage(BaseModel):

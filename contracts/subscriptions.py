@@ -13,16 +13,20 @@ from contracts.routing import (
     CaseAssigned,
     CaseClosed,
     CaseCoOpinionSent,
+    CaseConsultationAnswered,
+    CaseConsultationRequested,
     CaseEscalated,
     CaseExtensionDecided,
     CaseExtensionRequested,
     CaseMeetingRecorded,
+    CaseMerged,
     CasePaused,
     CaseProgressRecorded,
     CaseReopened,
     CaseReplied,
     CaseResumed,
     CaseReturned,
+    CaseTriaged,
 )
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
@@ -75,4 +79,11 @@ SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     CaseCoOpinionSent: (("supervision", "on_case_co_opinion_sent"),),
     CaseProgressRecorded: (("supervision", "on_case_progress_recorded"),),
     CaseMeetingRecorded: (("supervision", "on_case_meeting_recorded"),),
+    # 征求拟办单位意见 (consult): the asked units, then the station, hear of it in notify's inbox
+    CaseConsultationRequested: (("notify", "on_case_consultation_requested"),),
+    CaseConsultationAnswered: (("notify", "on_case_consultation_answered"),),
+    # 合并处置, by hand or for each member of intake's opinion.merged: the member follows its primary
+    CaseMerged: (("intake", "on_case_merged"), ("supervision", "on_case_merged")),
+    # 分级处理: an item left for manual triage is announced to its division's station inbox
+    CaseTriaged: (("notify", "on_case_triaged"),),
 }

@@ -146,6 +146,10 @@ def case_event(kind: type, **overrides):
         "case.escalated": {"division": "330481", "from_division": "330481001"},
         "case.closed": {"reply": reply},
         "case.reopened": {"due_date": date(2026, 12, 28)},
+        "case.consultation_requested": {"round": 1, "units": [lead], "reply_by": date(2026, 11, 27)},
+        "case.consultation_answered": {"round": 1, "unit": lead, "agree": False},
+        "case.merged": {"primary": "7K3P-9XTA-2MQX", "merged_by": "station:01KEY"},
+        "case.triaged": {"matched": False, "suggested_units": [lead]},
     }[kind.TYPE]
     step = Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="记录", action="pause")
     fields = {"case_id": "7K3P-9XTA-2MQD", "division": "330481001", "at": NOW, "transitions": [step], **extra}

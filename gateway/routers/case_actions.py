@@ -17,10 +17,13 @@ from contracts.routing import (
     CaseView,
     CloseIn,
     CoOpinionIn,
+    ConsultationAnswerIn,
+    ConsultIn,
     EscalateIn,
     ExtensionDecisionIn,
     ExtensionRequestIn,
     MeetingIn,
+    MergeIn,
     PauseIn,
     ProgressIn,
     ReplyIn,
@@ -134,6 +137,31 @@ async def escalate(case_id: CaseId, body: EscalateIn, principal: HandlerOrStatio
 async def close(case_id: CaseId, body: CloseIn, principal: StationOrSupervisor, routing: Routing) -> CaseView:
     """办结: a station or supervisor closes a replied, evaluated, escalated or triaged case."""
     return await act(routing, case_id, "close", body, principal)
+
+
+@router.post("/cases/{case_id}/merge", **ACTION)
+async def merge(case_id: CaseId, body: MergeIn, principal: Station, routing: Routing) -> CaseView:
+    """合并处置 by hand: the case becomes `merged` into `primary` (an open case the station may see) and
+    is handled as that one; its submitter sees the primary's progress and reply. The history names
+    the primary. A primary that is unknown, itself, merged or closed is refused (422 field `primary`)."""
+    return await act(routing, case_id, "merge", body, principal)
+
+
+@router.post("/cases/{case_id}/consult", **ACTION)
+async def consult(case_id: CaseId, body: ConsultIn, principal: Station, routing: Routing) -> CaseView:
+    """征求拟办单位意见: before assigning a triaged (returned, escalated) case, the station asks the
+    intended units of its division whether they agree, by `reply_by`. Each call is a new round
+    (涉及多个单位的事项至少征求两次); the rounds and answers are in `consultations` of the case."""
+    return await act(routing, case_id, "consult", body, principal)
+
+
+@router.post("/cases/{case_id}/consultation-answer", **ACTION)
+async def consultation_answer(
+    case_id: CaseId, body: ConsultationAnswerIn, principal: Handler, routing: Routing
+) -> CaseView:
+    """An asked unit answers the latest round that asked it: agree or not, with the reason. A unit
+    not asked is refused (403 field `unit`); once the case has been assigned, 409."""
+    return await act(routing, case_id, "consultation-answer", body, principal)
 
 
 @router.get("/result-schemes/{division}", response_model=ResultSchemeView, responses=problem_responses(401, 403, 422))

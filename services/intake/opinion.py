@@ -65,6 +65,7 @@ class Opinion(BaseModel):
     reply: ReplyRecord | None = None
     paused: bool = False
     history: list[Transition]
+    follows: str | None = None  # 合并处置 by hand: the primary case whose outcome this item follows (case.merged)
     version: int = 0
 
 

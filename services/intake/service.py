@@ -10,6 +10,7 @@ from contracts.routing import (
     CaseClosed,
     CaseEscalated,
     CaseExtensionDecided,
+    CaseMerged,
     CasePaused,
     CaseReopened,
     CaseReplied,
@@ -23,6 +24,7 @@ from infra.nameko_entrypoints import command_handler, event_handler, rpc
 from infra.nameko_service import StoredService
 from services.intake import handlers, opinion
 from services.intake.directory.entrypoints import DirectoryEntrypoints
+from services.intake.grouping import follow
 from services.intake.grouping.entrypoints import GroupingEntrypoints
 from services.intake.imports.entrypoints import ImportEntrypoints
 from services.intake.listing.entrypoints import ListingEntrypoints
@@ -104,6 +106,12 @@ class IntakeService(
     def on_case_closed(self, body):
         envelope, event = CaseClosed.from_wire(body)
         handlers.apply_case_event(self.store, event, envelope, opinion.closed)
+
+    @event_handler(CaseMerged)
+    def on_case_merged(self, body):
+        envelope, event = CaseMerged.from_wire(body)
+        if not handlers.suggestions.is_suggestion(event.case_id):
+            follow.apply_case_merged(self.store, event, envelope)
 
     @rpc
     def public_view(self, tracking_code: str) -> dict:

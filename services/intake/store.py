@@ -36,6 +36,7 @@ class IntakeStore:
         self.opinions.collection.create_index("contact.phone_hash", sparse=True)
         self.opinions.collection.create_index("case_number")
         self.opinions.collection.create_index("contact.key_id", sparse=True)
+        self.opinions.collection.create_index("follows", sparse=True)  # grouping/follow.py followers
         self.opinions.ensure_indexes()
         for part in (self.directory, self.receptions, self.suggestions, self.photos, self.grouping, self.imports):
             part.ensure_indexes()

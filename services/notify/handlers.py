@@ -5,7 +5,8 @@ from datetime import datetime
 from contracts.envelope import Envelope
 from contracts.intake.opinions import ContactErased
 from contracts.paging import Page
-from contracts.routing import CaseAssigned
+from contracts.routing import CaseAssigned, CaseEvent
+from services.notify import notification
 from services.notify.notification import for_case_assigned
 from services.notify.store import InboxStore
 
@@ -13,6 +14,17 @@ from services.notify.store import InboxStore
 def notify_case_assigned(store: InboxStore, event: CaseAssigned, envelope: Envelope, now: datetime) -> None:
     for note in for_case_assigned(envelope.event_id, event, now):
         store.notifications.add(note)
+
+
+def notify_case_event(store: InboxStore, event: CaseEvent, envelope: Envelope, notices, now: datetime) -> None:
+    """The notices `notices(event_id, event, now)` gives, each stored once (ids are event id + recipient)."""
+    for note in notices(envelope.event_id, event, now):
+        store.notifications.add(note)
+
+
+CONSULTATION_REQUESTED = notification.for_consultation_requested
+CONSULTATION_ANSWERED = notification.for_consultation_answered
+CASE_TRIAGED = notification.for_case_triaged
 
 
 def forget_contact(store: InboxStore, event: ContactErased) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from contracts.routing import CaseAssigned
+from contracts.routing import CaseAssigned, CaseConsultationAnswered, CaseConsultationRequested, CaseTriaged
 from contracts.vocabulary import Instant
 
 
@@ -57,3 +57,68 @@ def for_case_assigned(event_id: str, event: CaseAssigned, now: datetime) -> list
         for unit in event.co_units
     ]
     return [lead, *co_handlers]
+
+
+def station_recipient(division: str) -> str:
+    return f"station:{division}"
+
+
+def for_consultation_requested(event_id: str, event: CaseConsultationRequested, now: datetime) -> list[Notification]:
+    """征求意见: each asked unit is asked, in its inbox, to answer by the date."""
+    return [
+        Notification(
+            id=f"{event_id}:{unit_recipient(unit.id)}",
+            recipient=unit_recipient(unit.id),
+            division=event.division,
+            kind=event.TYPE,
+            title="征求拟办单位意见",
+            body=(
+                f"联络站拟将一件民情事项（编号 {event.case_id}）交由贵单位办理（第 {event.round} 轮征求意见），"
+                f"请于 {event.reply_by.isoformat()} 前答复是否同意并说明理由。"
+            ),
+            created_at=now,
+            case_id=event.case_id,
+        )
+        for unit in event.units
+    ]
+
+
+def for_consultation_answered(event_id: str, event: CaseConsultationAnswered, now: datetime) -> list[Notification]:
+    """The station of the case's division hears each answer."""
+    recipient = station_recipient(event.division)
+    verdict = "同意" if event.agree else "不同意"
+    late = "（逾期答复）" if event.late else ""
+    return [
+        Notification(
+            id=f"{event_id}:{recipient}",
+            recipient=recipient,
+            division=event.division,
+            kind=event.TYPE,
+            title="拟办单位已答复征求意见",
+            body=f"{event.unit.name} 对事项（编号 {event.case_id}）第 {event.round} 轮征求意见答复：{verdict}{late}。",
+            created_at=now,
+            case_id=event.case_id,
+        )
+    ]
+
+
+def for_case_triaged(event_id: str, event: CaseTriaged, now: datetime) -> list[Notification]:
+    """An item no rule matched waits for manual triage (人工分办): its division's station hears of it,
+    with the units routing suggests. A matched item notifies nobody here (its units hear on assignment)."""
+    if event.matched:
+        return []
+    recipient = station_recipient(event.division)
+    names = "、".join(unit.name for unit in event.suggested_units)
+    hint = f"系统建议承办单位：{names}。" if names else "暂无系统建议的承办单位。"
+    return [
+        Notification(
+            id=f"{event_id}:{recipient}",
+            recipient=recipient,
+            division=event.division,
+            kind=event.TYPE,
+            title="新事项待人工分办",
+            body=f"一件民情事项（编号 {event.case_id}）未匹配分办规则，请尽快分办（1 个工作日内交办）。{hint}",
+            created_at=now,
+            case_id=event.case_id,
+        )
+    ]

@@ -1,7 +1,7 @@
 """notify: turns events into notifications for the people concerned; the in-app inbox first."""
 
 from contracts.intake.opinions import ContactErased
-from contracts.routing import CaseAssigned
+from contracts.routing import CaseAssigned, CaseConsultationAnswered, CaseConsultationRequested, CaseTriaged
 from infra.clock import utc_now
 from infra.nameko_dependencies import StoreProvider
 from infra.nameko_entrypoints import event_handler, rpc
@@ -20,6 +20,21 @@ class NotifyService(StoredService):
     def on_case_assigned(self, body):
         envelope, event = CaseAssigned.from_wire(body)
         handlers.notify_case_assigned(self.store, event, envelope, utc_now())
+
+    @event_handler(CaseTriaged)
+    def on_case_triaged(self, body):
+        envelope, event = CaseTriaged.from_wire(body)
+        handlers.notify_case_event(self.store, event, envelope, handlers.CASE_TRIAGED, utc_now())
+
+    @event_handler(CaseConsultationRequested)
+    def on_case_consultation_requested(self, body):
+        envelope, event = CaseConsultationRequested.from_wire(body)
+        handlers.notify_case_event(self.store, event, envelope, handlers.CONSULTATION_REQUESTED, utc_now())
+
+    @event_handler(CaseConsultationAnswered)
+    def on_case_consultation_answered(self, body):
+        envelope, event = CaseConsultationAnswered.from_wire(body)
+        handlers.notify_case_event(self.store, event, envelope, handlers.CONSULTATION_ANSWERED, utc_now())
 
     @event_handler(ContactErased)
     def on_contact_erased(self, body):

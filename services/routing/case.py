@@ -33,6 +33,13 @@ from contracts.routing import (
     CloseIn,
     CoOpinionIn,
     CoOpinionRecord,
+    ConsultationAnswer,
+    ConsultationAnswerIn,
+    ConsultationRound,
+    ConsultIn,
+    CaseConsultationAnswered,
+    CaseConsultationRequested,
+    CaseMerged,
     DivisionDeadlinesIn,
     EscalateIn,
     ExtensionDecisionIn,
@@ -41,6 +48,7 @@ from contracts.routing import (
     ExtensionStatus,
     MeetingIn,
     MeetingRecord,
+    MergeIn,
     PauseIn,
     PauseReason,
     PauseRecord,
@@ -96,6 +104,8 @@ class Case(BaseModel):
     pauses: list[PauseRecord] = []
     triage: CaseTriage | None = None  # how triage sent it (services/routing/triage.py, rules helper)
     assignment_working_days: int | None = None  # receipt to assignment in working days (rules helper)
+    consultations: list[ConsultationRound] = []  # 征求拟办单位意见 before assignment (consult)
+    merged_into: str | None = None  # 合并处置: the primary case (merge, by hand or from opinion.merged)
 
 
 @dataclass(frozen=True)
@@ -165,19 +175,38 @@ def accept(case: Case, actor: Actor, now: datetime) -> Decision:
     return Decision(case, [event])
 
 
-def merge(case: Case, primary: str, actor: str, at: datetime) -> Case:
-    """合并处置: a near-duplicate's case is `merged` into the primary's and handled as that one.
+def merge(case: Case, primary: str, actor: str, at: datetime, primary_number: str | None = None) -> Decision:
+    """合并处置: a near-duplicate's case is `merged` into the primary's and handled as that one;
+    `case.merged` tells intake (the submitter follows the primary) and supervision (no own deadline).
 
     A case the lifecycle does not let become `merged` (already merged, or too far along) stays as
-    it is; so does the primary's own.
+    it is, announcing nothing; so does the primary's own.
     """
     if case.case_id == primary or case.status is CaseStatus.MERGED:
-        return case
+        return Decision(case)
     try:
         step = move(case.status, CaseStatus.MERGED, actor, f"合并至 {primary} 一并办理 (merged into {primary})", at)
     except ServiceError:
-        return case
-    return case.model_copy(update={"status": CaseStatus.MERGED, "history": [*case.history, step]})
+        return Decision(case)
+    return merged(case, step, primary, primary_number, actor, at)
+
+
+def merged(
+    case: Case, step: Transition, primary: str, primary_number: str | None, actor: str, at: datetime
+) -> Decision:
+    case = case.model_copy(
+        update={"status": CaseStatus.MERGED, "merged_into": primary, "paused": None, "history": [*case.history, step]}
+    )
+    event = CaseMerged(
+        case_id=case.case_id,
+        division=case.division,
+        at=at,
+        transitions=[step],
+        primary=primary,
+        primary_case_number=primary_number,
+        merged_by=actor,
+    )
+    return Decision(case, [event])
 
 
 # ---- The lifecycle's actions: POST /v1/cases/{id}/{action} ----
@@ -201,6 +230,7 @@ class Context:
     now: datetime
     deadlines: DivisionDeadlinesIn | None = None  # the division's policies (services/routing/policies.py)
     scheme: tuple[ResultClass, ...] | None = None  # the division's result classes (services/routing/schemes.py)
+    case: Callable[[str], "Case | None"] = lambda _: None  # another case by id (merge's primary)
 
 
 def forbidden(detail: str, field_name: str = "unit") -> ServiceError:
@@ -489,6 +519,93 @@ def close(case: Case, command: CloseIn, actor: Actor, ctx: Context) -> Decision:
     return Decision(case, [CaseClosed(**event_base(case, ctx, [step]), reply=case.reply)])
 
 
+def merge_by_hand(case: Case, command: MergeIn, actor: Actor, ctx: Context) -> Decision:
+    """合并处置 by a station: the case follows `primary`, an open case the station may see."""
+    station_only(actor)
+    primary_id = command.primary.upper()
+    if primary_id == case.case_id:
+        raise invalid("不能将案件合并到其自身 (a case cannot be merged into itself)", "primary")
+    primary = ctx.case(primary_id)
+    if primary is None or not actor.can_see(primary.division):
+        raise invalid(f"没有编号为 {primary_id} 的主案件 (no such primary case)", "primary")
+    if primary.status in (CaseStatus.MERGED, CaseStatus.CLOSED):
+        raise invalid(
+            f"主案件 {primary_id} 已{'合并' if primary.status is CaseStatus.MERGED else '办结'}，请选择其他主案件 "
+            "(the primary is merged or closed)",
+            "primary",
+        )
+    number = primary.case_number or primary_id
+    step = move(case.status, CaseStatus.MERGED, actor.ref, f"合并至 {number} 一并办理 (merged into {primary_id})", ctx.now)
+    return merged(case, step, primary_id, primary.case_number, actor.ref, ctx.now)
+
+
+# ---- 征求拟办单位意见: before assignment, the intended units are asked (one round or more) ----
+
+WAITING_FOR_ASSIGNMENT = frozenset({CaseStatus.TRIAGED, CaseStatus.RETURNED, CaseStatus.ESCALATED})
+
+
+def consult(case: Case, command: ConsultIn, actor: Actor, ctx: Context) -> Decision:
+    """A station asks the intended units of its division, by a date; each call is a new round."""
+    station_only(actor)
+    number = len(case.consultations) + 1
+    reason = f"第 {number} 轮征求拟办单位意见，{command.reply_by.isoformat()} 前答复"
+    step = record(case.status, "consult", actor.ref, reason, ctx.now, allowed=WAITING_FOR_ASSIGNMENT)
+    if command.reply_by < local_date(ctx.now):
+        raise invalid("答复截止日期不能早于今天 (reply_by lies in the past)", "reply_by")
+    units = [unit_in_division(case, unit_id, ctx, "units") for unit_id in dict.fromkeys(command.units)]
+    asked = ConsultationRound(
+        round=number,
+        asked_by=actor.ref,
+        asked_at=ctx.now,
+        question=command.question,
+        reply_by=command.reply_by,
+        units=units,
+    )
+    step = step.model_copy(update={"reason": f"{reason}：{'、'.join(u.name for u in units)}"})
+    case = with_step(case, step, consultations=[*case.consultations, asked])
+    event = CaseConsultationRequested(
+        **event_base(case, ctx, []), round=number, units=units, reply_by=command.reply_by
+    )
+    return Decision(case, [event])
+
+
+def answer_consultation(case: Case, command: ConsultationAnswerIn, actor: Actor, ctx: Context) -> Decision:
+    """An asked unit agrees or not, with its reason, in the latest round that asked it; once the
+    station has assigned the case after that round, the answer comes too late (409)."""
+    asked = [r for r in case.consultations if any(actor.unit == u.id for u in r.units)]
+    if not asked:
+        raise forbidden("本单位未被征求意见，不能答复 (this unit was not asked)")
+    current = asked[-1]
+    unit = next(u for u in current.units if u.id == actor.unit)
+    assigned_since = any(t.status is CaseStatus.ASSIGNED and t.at >= current.asked_at for t in case.history)
+    if assigned_since or case.status not in WAITING_FOR_ASSIGNMENT:
+        raise ServiceError(
+            ErrorCode.INVALID_TRANSITION,
+            f"案件状态为 {case.status.value}，已交办，征求意见已结束 (the case was assigned; the consultation is over)",
+            "status",
+        )
+    if any(a.unit.id == unit.id for a in current.answers):
+        raise ServiceError(
+            ErrorCode.INVALID_TRANSITION,
+            f"本单位已答复第 {current.round} 轮征求意见 (this unit already answered the round)",
+            "unit",
+        )
+    late = local_date(ctx.now) > current.reply_by
+    verdict = "同意" if command.agree else "不同意"
+    reason = f"{unit.name} 答复第 {current.round} 轮征求意见：{verdict}"
+    step = record(case.status, "consultation-answer", actor.ref, reason, ctx.now, allowed=WAITING_FOR_ASSIGNMENT)
+    answer = ConsultationAnswer(
+        unit=unit, agree=command.agree, reason=command.reason, answered_at=ctx.now, late=late
+    )
+    answered = current.model_copy(update={"answers": [*current.answers, answer]})
+    rounds = [answered if r.round == current.round else r for r in case.consultations]
+    case = with_step(case, step, consultations=rounds)
+    event = CaseConsultationAnswered(
+        **event_base(case, ctx, []), round=current.round, unit=unit, agree=command.agree, late=late
+    )
+    return Decision(case, [event])
+
+
 def event_base(case: Case, ctx: Context, steps: list[Transition]) -> dict:
     return {"case_id": case.case_id, "division": case.division, "at": ctx.now, "transitions": steps}
 
@@ -508,6 +625,9 @@ ACTIONS: dict[str, tuple[type, Callable[..., Decision]]] = {
     "answer-on-the-spot": (SpotAnswerIn, answer_on_the_spot),
     "escalate": (EscalateIn, escalate),
     "close": (CloseIn, close),
+    "consult": (ConsultIn, consult),
+    "consultation-answer": (ConsultationAnswerIn, answer_consultation),
+    "merge": (MergeIn, merge_by_hand),
 }
 
 

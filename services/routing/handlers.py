@@ -62,11 +62,36 @@ def set_calendar_day(store: RoutingStore, day: CalendarDayIn) -> CalendarDayIn:
 
 
 def merge_cases(store: RoutingStore, event: OpinionMerged, envelope: Envelope) -> None:
-    """合并处置: each member's case becomes `merged` into the primary's, once whatever the redeliveries."""
+    """合并处置: each member's case becomes `merged` into the primary's and `case.merged` is
+    announced for it, once whatever the redeliveries (as for a merge by hand)."""
+    primary = store.cases.get(event.primary)
+    number = primary.case_number if primary is not None else None
     for case_id in event.members:
-        store.cases.apply_once(
-            case_id, envelope.event_id, lambda case: rules.merge(case, event.primary, event.merged_by, event.merged_at)
+        save_once(
+            store,
+            case_id,
+            envelope,
+            lambda case: rules.merge(case, event.primary, event.merged_by, event.merged_at, number),
         )
+
+
+def save_once(store: RoutingStore, case_id: str, envelope: Envelope, decide) -> None:
+    """Applies another service's event to a case once, saving the events the rule causes with it;
+    a redelivery only relays what a crash may have left in the outbox."""
+    for _ in range(3):
+        if store.cases.collection.find_one({"_id": case_id, "applied_events": envelope.event_id}, {"_id": 1}):
+            store.cases.outbox.relay(case_id)
+            return
+        case = store.cases.get(case_id)
+        if case is None:
+            raise LookupError(f"no case {case_id} to apply event {envelope.event_id} to")
+        decision = decide(case)
+        try:
+            store.cases.save(decision.case, decision.events, envelope.correlation_id, applied_event=envelope.event_id)
+            return
+        except VersionConflict:
+            continue
+    raise VersionConflict(case_id, store.cases.get(case_id))
 
 
 def find_cases(store: RoutingStore, query: CaseQuery, actor: Actor, today: date) -> Page:
@@ -97,7 +122,9 @@ def act_on_case(
     calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
     deadlines = rules.policies.division_policies(case.division, store.directory.policies_above(case.division))
     scheme = result_scheme(store, case.division).classes
-    context = rules.Context(calendar=calendar, unit=store.unit, now=now, deadlines=deadlines, scheme=tuple(scheme))
+    context = rules.Context(
+        calendar=calendar, unit=store.unit, now=now, deadlines=deadlines, scheme=tuple(scheme), case=store.cases.get
+    )
     decision = rule(case, parsed, actor, context)
     try:
         return store.cases.save(decision.case, decision.events, correlation_id)

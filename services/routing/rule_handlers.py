@@ -14,6 +14,7 @@ from contracts.intake.suggestions import SuggestionAccepted
 from contracts.paging import Page
 from contracts.routing import (
     CaseAssigned,
+    CaseTriaged,
     DivisionDeadlinesIn,
     LateAssignment,
     RoutingRuleIn,
@@ -61,7 +62,7 @@ def open_case(store: RoutingStore, opinion: OpinionReceived, envelope: Envelope,
     (`add` then only publishes what a crash left in its outbox)."""
     division_rules, named, calendar, deadlines = triage_inputs(store, opinion.division, now)
     decision = triage.open_case(opinion, division_rules, named, calendar, now, deadlines)
-    store.cases.add(decision.case, decision.events, envelope.correlation_id)
+    store.cases.add(decision.case, with_suggestions(store, decision), envelope.correlation_id)
 
 
 def open_suggestion_case(
@@ -71,7 +72,17 @@ def open_suggestion_case(
     suggestion's, so a replayed event finds it stored and changes nothing."""
     division_rules, named, calendar, deadlines = triage_inputs(store, suggestion.division, now)
     decision = suggestion_case.open_case(suggestion, division_rules, named, calendar, now, deadlines)
-    store.cases.add(decision.case, decision.events, envelope.correlation_id)
+    store.cases.add(decision.case, with_suggestions(store, decision), envelope.correlation_id)
+
+
+def with_suggestions(store: RoutingStore, decision) -> list:
+    """`case.triaged` of an item no rule matched carries the units learned from past assignments."""
+    return [
+        event.model_copy(update={"suggested_units": [s.unit for s in unit_suggestions(store, decision.case)]})
+        if isinstance(event, CaseTriaged) and not event.matched
+        else event
+        for event in decision.events
+    ]
 
 
 def learn_assignment(store: RoutingStore, event: CaseAssigned) -> None:
@@ -222,15 +233,20 @@ def queue_entry(store: RoutingStore, case: Case, now: datetime) -> TriageQueueEn
     calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
     suggestions = []
     if case.triage is None or not case.triage.needs_meeting:  # a joint case's units are proposed already
-        terms = suggest.item_terms(case.content)
-        counts = store.directory.term_counts(suggest.learning_division(case.division), terms)
-        named = store.units_by_id(sorted({unit for _, unit, _ in counts}))
-        suggestions = suggest.suggest(terms, counts, named)
+        suggestions = unit_suggestions(store, case)
     return TriageQueueEntry(
         **case.model_dump(include=set(TriageQueueEntry.model_fields) - {"waiting_working_days", "suggestions"}),
         waiting_working_days=policies.working_days_to_assignment(calendar, case.received_at, now),
         suggestions=suggestions,
     )
+
+
+def unit_suggestions(store: RoutingStore, case: Case) -> list:
+    """Up to three likely units for the case, learned from its county's past assignments of similar text."""
+    terms = suggest.item_terms(case.content)
+    counts = store.directory.term_counts(suggest.learning_division(case.division), terms)
+    named = store.units_by_id(sorted({unit for _, unit, _ in counts}))
+    return suggest.suggest(terms, counts, named)
 
 
 def late_assignments(store: RoutingStore, division: str, limit: int, now: datetime) -> list[LateAssignment]:

@@ -16,6 +16,7 @@ from contracts.message import Message
 from contracts.routing import (
     CaseEscalated,
     CaseTriage,
+    CaseTriaged,
     DeadlinePolicy,
     DivisionDeadlinesIn,
     Transition,
@@ -84,7 +85,8 @@ def triage(
     # a rule's lead unit must still be active; a co-handling unit gone since is left out
     usable = rule is not None and (rule.lead_unit is None or rule.lead_unit in units)
     if not usable:
-        return Decision(triaged(case, UNMATCHED, CaseTriage(), now))
+        case = triaged(case, UNMATCHED, CaseTriage(), now)
+        return Decision(case, [triaged_event(case, now)])
     info = CaseTriage(
         level=rule.triage,
         rule_id=rule.id,
@@ -94,11 +96,30 @@ def triage(
         deadline=rule.deadline,
     )
     case = triaged(case, f"按分办规则分级：{LABELS[rule.triage]}", info, now)
+    announced = triaged_event(case, now)
     if rule.triage is TriageLevel.ASSIGN:
-        return assign(case, info, calendar, now, policies.policy_for(rule.deadline, deadlines, statutory))
-    if rule.triage is TriageLevel.ESCALATE:
-        return escalate(case, info, now)
-    return Decision(case)
+        decision = assign(case, info, calendar, now, policies.policy_for(rule.deadline, deadlines, statutory))
+    elif rule.triage is TriageLevel.ESCALATE:
+        decision = escalate(case, info, now)
+    else:
+        decision = Decision(case)
+    return Decision(decision.case, [announced, *decision.events])
+
+
+def triaged_event(case: Case, now: datetime) -> CaseTriaged:
+    """`case.triaged` for the case just triaged: its level, whether a rule matched, the rule's units."""
+    info = case.triage or CaseTriage()
+    proposed = [info.proposed_lead] if info.proposed_lead else []
+    return CaseTriaged(
+        case_id=case.case_id,
+        division=case.division,
+        at=now,
+        transitions=case.history[-1:],
+        level=info.level,
+        matched=info.level is not None,
+        rule_id=info.rule_id,
+        suggested_units=[*proposed, *info.proposed_co_units],
+    )
 
 
 def triaged(case: Case, reason: str, info: CaseTriage, now: datetime) -> Case:

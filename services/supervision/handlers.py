@@ -6,7 +6,8 @@ from datetime import date
 from contracts.envelope import Envelope
 from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
-from contracts.routing import CaseAccepted, CaseAssigned, CaseEvent
+from contracts.routing import CaseAccepted, CaseAssigned, CaseEvent, CaseMerged
+from contracts.vocabulary import CaseStatus
 from services.supervision import watch as rules
 from services.supervision.store import SupervisionStore
 
@@ -26,6 +27,14 @@ def apply_opinions_merged(store: SupervisionStore, event: OpinionMerged, envelop
     for case_id in event.members:
         if case_id != event.primary and store.cases.get(case_id) is not None:
             store.cases.apply_once(case_id, envelope.event_id, rules.merged)
+
+
+def apply_case_merged(store: SupervisionStore, event: CaseMerged, envelope: Envelope) -> None:
+    """routing's `case.merged` (by hand, or for each member of intake's `opinion.merged`): the case
+    stops counting, once; a member `opinion.merged` already stopped watching is not changed again."""
+    watched = store.cases.get(event.case_id)
+    if watched is not None and watched.status is not CaseStatus.MERGED:
+        store.cases.apply_once(event.case_id, envelope.event_id, rules.merged)
 
 
 def apply_case_event(store: SupervisionStore, event: CaseEvent, envelope: Envelope, change: Callable) -> None:

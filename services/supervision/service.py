@@ -12,6 +12,7 @@ from contracts.routing import (
     CaseExtensionDecided,
     CaseExtensionRequested,
     CaseMeetingRecorded,
+    CaseMerged,
     CasePaused,
     CaseProgressRecorded,
     CaseReopened,
@@ -109,6 +110,11 @@ class SupervisionService(StoredService):
     def on_opinions_merged(self, body):
         envelope, event = OpinionMerged.from_wire(body)
         handlers.apply_opinions_merged(self.store, event, envelope)
+
+    @event_handler(CaseMerged)
+    def on_case_merged(self, body):
+        envelope, event = CaseMerged.from_wire(body)
+        handlers.apply_case_merged(self.store, event, envelope)
 
     @settings_timer("overdue_gauge_seconds")
     def measure_overdue(self):

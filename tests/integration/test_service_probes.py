@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from devtools.launcher import free_port
+from infra.topology import DEAD_LETTER_QUEUE
 from tests.conftest import wait_until
 from tests.integration.test_fault_tolerance import consumer_queues
 
@@ -45,7 +46,7 @@ def test_readiness_follows_the_broker_and_liveness_stays(broker_node, tmp_path):
         assert probe(port, "/healthz").json() == {"status": "alive"}
         assert "entrypoint_calls_total" in probe(port, "/metrics").text
 
-        notify_queues = [queue for queue in consumer_queues() if "--notify." in queue]
+        notify_queues = [queue for queue in consumer_queues() if "--notify." in queue or queue == DEAD_LETTER_QUEUE]
         wait_until(lambda: broker_node.quorum_queues_on_disk(*notify_queues), timeout=30)  # a crash test's wait
         broker_node.kill()
         unready = wait_until(lambda: readiness(port, False), timeout=60)

@@ -8,6 +8,7 @@ from contracts.vocabulary import Role
 from tests.service.test_gateway_routers import CASE, Gateway
 
 HANDLER, STATION, SUPERVISOR = {Role.HANDLER}, {Role.STATION}, {Role.SUPERVISOR}
+CONSULT = {"units": ["hn-transport", "hn-housing"], "question": "拟交由贵单位办理，是否同意？", "reply_by": "2026-11-27"}
 MEETING = {"stage": "before", "on": "2026-11-24", "form": "座谈", "participants": ["王科长"], "met": "deputy"}
 ACTIONS = [
     ("reply", {"text": "已修复顶棚", "result_class": "A"}, HANDLER),
@@ -23,6 +24,9 @@ ACTIONS = [
     ("answer-on-the-spot", {"text": "当场答复"}, STATION),
     ("escalate", {"reason": "涉及多个镇街"}, HANDLER | STATION),
     ("close", {"reason": "办结"}, STATION | SUPERVISOR),
+    ("consult", CONSULT, STATION),
+    ("consultation-answer", {"agree": False, "reason": "非本单位职责"}, HANDLER),
+    ("merge", {"primary": "7K3P-9XTA-2MQX"}, STATION),
 ]
 MATRIX = [(action, body, role, role in roles or role is Role.ADMIN) for action, body, roles in ACTIONS for role in Role]
 
@@ -64,10 +68,19 @@ def test_each_action_is_open_to_its_roles_only(gateway, action, body, role, allo
         ("decide-extension", {}, "approve"),
         ("assign", {"lead_unit": ""}, "lead_unit"),
         ("close", {"expected_version": 0}, "expected_version"),
+        ("consult", {**CONSULT, "units": []}, "units"),
+        ("consult", {**CONSULT, "units": [""]}, "units"),
+        ("consult", {**CONSULT, "question": ""}, "question"),
+        ("consult", {**CONSULT, "reply_by": "下周五"}, "reply_by"),
+        ("consultation-answer", {"reason": "同意"}, "agree"),
+        ("consultation-answer", {"agree": True, "reason": ""}, "reason"),
+        ("merge", {}, "primary"),
+        ("merge", {"primary": ""}, "primary"),
+        ("merge", {"primary": "X" * 21}, "primary"),
     ],
 )
 def test_bad_input_names_the_field_in_chinese_and_reaches_no_service(gateway, action, body, field):
-    role = {"decide-extension": Role.SUPERVISOR, "assign": Role.STATION, "close": Role.STATION}.get(
+    role = {"decide-extension": Role.SUPERVISOR, "assign": Role.STATION, "close": Role.STATION, "consult": Role.STATION, "merge": Role.STATION}.get(
         action, Role.HANDLER
     )
     answer = gateway.request("POST", f"/v1/cases/7K3P-9XTA-2MQD/{action}", role, json=body)
@@ -150,3 +163,15 @@ def test_a_scheme_outside_the_admins_scope_or_badly_formed_reaches_no_service(ga
     bad_code = gateway.request("GET", "/v1/result-schemes/33", Role.STATION)
     assert bad_code.status_code == 422 and bad_code.json()["field"] == "division"
     assert gateway.broker.calls == []
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "status"),
+    [(ErrorCode.FORBIDDEN, "unit", 403), (ErrorCode.INVALID_TRANSITION, "status", 409)],  # not asked; assigned
+)
+def test_a_consultation_answer_routing_refuses_is_problem_json(gateway, code, field, status):
+    gateway.broker.refusal = ServiceError(code, "说明 (detail)", field)
+    body = {"agree": True, "reason": "同意"}
+    answer = gateway.request("POST", "/v1/cases/7K3P-9XTA-2MQD/consultation-answer", Role.HANDLER, json=body)
+    assert answer.status_code == status and answer.headers["content-type"] == "application/problem+json"
+    assert (answer.json()["code"], answer.json()["field"]) == (code, field)

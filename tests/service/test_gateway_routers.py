@@ -34,6 +34,7 @@ CASE = {
     "triage": None,
     **{"co_due_date": None, "reply": None, "paused": None},  # the lifecycle's records, none yet
     **{"co_opinions": [], "progress": [], "meetings": [], "extensions": []},
+    **{"consultations": [], "merged_into": None},  # 征求意见 rounds; 合并处置's primary
 }
 OPINION = {
     "tracking_code": "7K3P-9XTA-2MQD",

@@ -36,6 +36,7 @@ def cases(routing) -> dict[str, dict]:
 
 def test_the_members_cases_become_merged_into_the_primary_once(routing, published):
     wire = opinion_merged().envelope("330481001", "c").wire()
+    del published.wires[:]  # each case's case.triaged
     routing.on_opinion_merged(wire)
     routing.on_opinion_merged(wire)
 
@@ -46,7 +47,9 @@ def test_the_members_cases_become_merged_into_the_primary_once(routing, publishe
         assert [step["status"] for step in found[member]["history"]] == ["received", "triaged", "merged"]
         step = found[member]["history"][-1]
         assert PRIMARY in step["reason"] and step["actor"] == "station:01KEY"
-    assert published.types() == []  # a merge causes no case event
+    assert published.types() == ["case.merged", "case.merged"]  # one per member, not again on redelivery
+    assert [w["payload"]["case_id"] for w in published.wires] == [FIRST, SECOND]
+    assert {w["payload"]["primary"] for w in published.wires} == {PRIMARY}
 
 
 def test_a_case_the_lifecycle_does_not_let_merge_stays_as_it_is(routing):
@@ -69,7 +72,10 @@ def test_the_merge_rule_leaves_the_primary_and_merged_cases_alone():
         received_at=NOW,
         history=[],
     )
-    merged = rules.merge(case, PRIMARY, "station:01KEY", NOW)
-    assert merged.status is CaseStatus.MERGED and merged.history[-1].at == NOW
-    assert rules.merge(merged, PRIMARY, "station:01KEY", NOW) is merged
-    assert rules.merge(case, FIRST, "station:01KEY", NOW) is case
+    decision = rules.merge(case, PRIMARY, "station:01KEY", NOW, "330481-2026-000123")
+    merged = decision.case
+    assert merged.status is CaseStatus.MERGED and merged.history[-1].at == NOW and merged.merged_into == PRIMARY
+    (event,) = decision.events
+    assert (event.TYPE, event.primary, event.primary_case_number) == ("case.merged", PRIMARY, "330481-2026-000123")
+    assert rules.merge(merged, PRIMARY, "station:01KEY", NOW) == rules.Decision(merged)
+    assert rules.merge(case, FIRST, "station:01KEY", NOW) == rules.Decision(case)

@@ -141,7 +141,7 @@ def test_an_escalation_rule_puts_a_village_case_in_the_townships_queue(routing, 
     case = receive(routing, "村里征地补偿标准不公开，村民有意见", division="330481001004")
     assert case.status == "escalated" and case.division == "330481001"
     assert [t.status for t in case.history] == ["received", "triaged", "escalated"]
-    assert [e.type for e in events(published)] == ["case.escalated"]
+    assert [e.type for e in events(published)] == ["case.triaged", "case.escalated"]
 
     def queued(division):
         return [entry["case_id"] for entry in routing.triage_queue(division)["items"]]
@@ -154,7 +154,8 @@ def test_station_levels_stay_with_the_station_and_out_of_the_queue(routing, publ
     routing.add_rule({"division": "330481", "keywords": ["政策咨询"], "triage": "on_the_spot"})
     case = receive(routing, "想做个政策咨询：新农合怎么报销")
     assert case.status == "triaged" and case.triage.level == "on_the_spot" and case.lead_unit is None
-    assert routing.triage_queue("330481")["items"] == [] and published.wires == []
+    assert routing.triage_queue("330481")["items"] == [] and published.types() == ["case.triaged"]
+    assert published.wires[0]["payload"]["level"] == "on_the_spot" and published.wires[0]["payload"]["matched"]
 
 
 def test_a_joint_rule_waits_for_its_meeting_in_the_queue(routing):
@@ -238,7 +239,7 @@ def test_unmatched_items_get_the_units_past_assignments_of_similar_text_point_to
 def test_a_deactivated_unit_is_no_longer_suggested(routing, published):
     routing.add_rule({"division": "330481", "keywords": ["公交"], "lead_unit": "hn-transport"})
     receive(routing, "公交站台坏了", code="HIST-0000-0001")
-    routing.learn_from_assignment(published.wires[0])
+    routing.learn_from_assignment(published.wires[1])  # after case.triaged
     receive(routing, "站台坏了", code="NEW0-0000-0001")
     assert routing.triage_queue("330481")["items"][0]["suggestions"]
     routing.deactivate_unit("hn-transport", ADMIN)
@@ -277,7 +278,7 @@ def test_assignments_later_than_one_working_day_after_receipt_are_listed(routing
 def test_a_returned_case_waits_in_the_queue_with_suggestions(routing, published):
     routing.add_rule({"division": "330481", "keywords": ["公交"], "lead_unit": "hn-transport"})
     case = receive(routing, "公交站台旁的绿化带没人修剪", code="RETN-0000-0001")
-    routing.learn_from_assignment(published.wires[0])
+    routing.learn_from_assignment(published.wires[1])  # after case.triaged
     unit_key = actor(role="handler", unit="hn-transport").model_dump()
     routing.act_on_case(case.case_id, "return", {"reason": "绿化不属于本单位职责"}, unit_key)
 

@@ -34,7 +34,8 @@ def test_received_opinion_becomes_an_assigned_case_and_one_event(routing, publis
     routing.on_opinion_received(wire)
     routing.on_opinion_received(wire)
 
-    events = [Envelope.model_validate(wire) for wire in published.wires]
+    triaged, *events = [Envelope.model_validate(wire) for wire in published.wires]
+    assert triaged.type == "case.triaged" and triaged.payload["matched"] and triaged.correlation_id == "corr-9"
     assert [e.type for e in events] == ["case.assigned"]
     assert events[0].correlation_id == "corr-9" and events[0].payload["lead_unit"]["id"] == "hn-transport"
     cases = routing.find_cases({"division": "330481"}, EVERYWHERE)["items"]
@@ -97,7 +98,7 @@ def test_the_lead_unit_signs_for_a_case_and_routing_announces_it(routing, publis
     view = routing.accept_case("7K3P-9XTA-2MQD", {"expected_version": 1}, handler_key())
 
     assert view["status"] == "accepted" and view["version"] == 2
-    assert published.types() == ["case.assigned", "case.accepted"]
+    assert published.types() == ["case.triaged", "case.assigned", "case.accepted"]
     assert routing.find_cases({"division": "330481"}, EVERYWHERE)["items"][0]["status"] == "accepted"
 
 
@@ -109,7 +110,7 @@ def test_acting_on_a_stale_version_is_a_conflict_carrying_the_current_case(routi
         routing.accept_case("7K3P-9XTA-2MQD", {"expected_version": 1}, handler_key())
     assert conflict.value.code is ErrorCode.CONFLICT and conflict.value.field == "expected_version"
     assert conflict.value.state["status"] == "accepted" and conflict.value.state["version"] == 2
-    assert published.types() == ["case.assigned", "case.accepted"]
+    assert published.types() == ["case.triaged", "case.assigned", "case.accepted"]
 
 
 def test_losing_a_race_is_a_conflict_carrying_the_winners_state(routing, published, monkeypatch):

@@ -38,7 +38,7 @@ def test_intake_event_is_what_routing_consumes():
 def test_routing_event_is_what_intake_supervision_and_notify_consume():
     _, received = receive(submit_opinion())
     units = {"u": UnitRef(id="u", name="单位")}
-    (assigned,) = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).events
+    _, assigned = open_case(received, [Rule("330481", (), "u", (), 1)], units, WorkingCalendar(), NOW).events
     wire = over_the_wire(assigned.envelope("330481001", "c"))
     assert CaseAssigned.from_envelope(wire) == assigned
 

@@ -59,7 +59,9 @@ def test_the_divisions_policy_applies_when_the_rule_has_none():
 def test_on_the_spot_and_station_keep_the_case_with_the_station(level):
     decision = opened(level, lead=None, co=())
     case = decision.case
-    assert case.status is CaseStatus.TRIAGED and case.lead_unit is None and decision.events == []
+    assert case.status is CaseStatus.TRIAGED and case.lead_unit is None
+    (event,) = decision.events  # case.triaged alone: nobody is assigned
+    assert (event.TYPE, event.level, event.matched, event.rule_id) == ("case.triaged", level, True, "r1")
     assert case.triage.level is level and "联络站" in case.history[-1].reason
 
 
@@ -70,7 +72,8 @@ def test_escalate_moves_a_village_case_to_its_townships_queue_and_keeps_both_lev
     assert case.triage.escalated_to == "330481001" and case.lead_unit is None
     assert [t.status for t in case.history] == [CaseStatus.RECEIVED, CaseStatus.TRIAGED, CaseStatus.ESCALATED]
     assert "330481001004" in case.history[-1].reason and "330481001" in case.history[-1].reason
-    (event,) = decision.events
+    triaged, event = decision.events
+    assert triaged.TYPE == "case.triaged" and triaged.division == "330481001004"  # announced at its own level
     assert isinstance(event, CaseEscalated) and event.from_division == "330481001004"
     assert event.division == "330481001"
 
@@ -81,13 +84,15 @@ def test_escalation_goes_one_level_up_and_stops_at_the_county():
     assert parent_division("330481") is None
     decision = opened(TriageLevel.ESCALATE, division="330481", lead=None, co=())
     assert decision.case.status is CaseStatus.TRIAGED and decision.case.division == "330481"
-    assert decision.events == [] and "无上一级" in decision.case.history[-1].reason
+    assert [e.TYPE for e in decision.events] == ["case.triaged"] and "无上一级" in decision.case.history[-1].reason
 
 
 def test_joint_waits_for_its_meeting_with_the_proposed_units_recorded():
     decision = opened(TriageLevel.JOINT)
     case = decision.case
-    assert case.status is CaseStatus.TRIAGED and case.lead_unit is None and decision.events == []
+    assert case.status is CaseStatus.TRIAGED and case.lead_unit is None
+    (event,) = decision.events
+    assert event.level == "joint" and [u.id for u in event.suggested_units] == ["hn-transport", "hn-enforcement"]
     assert case.triage.needs_meeting is True and case.triage.proposed_lead.id == "hn-transport"
     assert [u.id for u in case.triage.proposed_co_units] == ["hn-enforcement"]
     assert "共商会" in case.history[-1].reason
