@@ -251,3 +251,60 @@ def test_no_secret_sits_in_a_config_map(rendered):
             for key, value in doc["data"].items():
                 assert not re.search(r"://[^/@]+:[^/@]+@", value) or "guest:guest" in value, key  # dev's broker only
                 assert key not in {"PII_KEYS", "API_KEY_PEPPER", "ADMIN_API_KEY", "MONGO_URL"}
+
+
+def test_prod_pins_its_image_by_digest():
+    for deployment in deployments(render("overlays/prod")).values():
+        assert re.search(r"@sha256:[0-9a-f]{64}$", deployment["spec"]["template"]["spec"]["containers"][0]["image"])
+
+
+def test_the_image_copies_what_exists_and_runs_what_the_manifests_name():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source
+    packages = re.findall(r"^COPY (\w+) \1$", dockerfile, flags=re.MULTILINE)
+    for deployment in deployments(render("overlays/prod")).values():
+        command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
+        target = command[-1] if command[0] == "nameko" else command[1]
+        assert target.split(".")[0] in packages, target  # the image holds the module it runs
+
+
+# what a part needs from its environment in production, and where each comes from there
+PROD_ENVIRONMENT = {
+    "AMQP_URI": "secret",  # carries the broker password
+    "PII_KEYS": "secret",
+    "API_KEY_PEPPER": "secret",
+    "ADMIN_API_KEY": "secret",
+    "MONGO_URL": "env",  # each part's own user, from the operator's Secret
+    "PUBLIC_BASE_URL": "config",
+    "INTAKE_HTTP_URL": "config",
+    "METRICS_PORT": "config",
+    "ENVIRONMENT": "config",
+}
+
+
+def test_every_setting_production_needs_is_provided_and_every_setting_is_known():
+    from infra.settings import Settings
+
+    known = {name.upper() for name in Settings.model_fields}
+    assert set(PROD_ENVIRONMENT) <= known
+    docs = render("overlays/prod")
+    (config,) = [
+        doc for doc in docs if doc["kind"] == "ConfigMap" and doc["metadata"]["name"].startswith("renda-config")
+    ]
+    for name, deployment in deployments(docs).items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        sources = {
+            ref.get("secretRef", {}).get("name") or ref.get("configMapRef", {}).get("name")
+            for ref in container["envFrom"]
+        }
+        assert "renda-secrets" in sources and config["metadata"]["name"] in sources
+        for variable, source in PROD_ENVIRONMENT.items():
+            if source == "config":
+                assert variable in config["data"], variable
+            elif source == "env":
+                assert variable in container_env(deployment), (name, variable)
+    for key in config["data"]:
+        assert key in known or key == "WEB_SERVER_ADDRESS", key  # nameko's own setting
