@@ -78,7 +78,9 @@ class CaseView(BaseModel):
     meetings: "list[MeetingRecord]" = Field(default_factory=list)
     extensions: "list[ExtensionRecord]" = Field(default_factory=list)
     paused: "PauseRecord | None" = None
-    merged_into: str | None = Field(default=None, description="合并处置：并入的主案件 / the primary case it was merged into")
+    merged_into: str | None = Field(
+        default=None, description="合并处置：并入的主案件 / the primary case it was merged into"
+    )
     consultations: "list[ConsultationRound]" = Field(
         default_factory=list, description="征求拟办单位意见的各轮及答复 / pre-assignment consultation rounds"
     )
@@ -492,7 +494,9 @@ class ConsultIn(ActionIn):
     units: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         min_length=1, max_length=10, examples=[["hn-transport", "hn-housing"]]
     )
-    question: str = Field(min_length=1, max_length=2000, examples=["拟交由贵单位主办文苑路公交站台顶棚维修，是否同意？"])
+    question: str = Field(
+        min_length=1, max_length=2000, examples=["拟交由贵单位主办文苑路公交站台顶棚维修，是否同意？"]
+    )
     reply_by: date = Field(description="答复截止日期 / answers are due by this date", examples=["2026-11-27"])
 
 

@@ -18,11 +18,14 @@ from contracts.routing import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
+    CaseConsultationAnswered,
+    CaseConsultationRequested,
     CaseCoOpinionSent,
     CaseEscalated,
     CaseExtensionDecided,
     CaseExtensionRequested,
     CaseMeetingRecorded,
+    CaseMerged,
     CasePaused,
     CaseProgressRecorded,
     CaseReopened,
@@ -31,15 +34,12 @@ from contracts.routing import (
     CaseReturned,
     CaseTriage,
     CloseIn,
-    CoOpinionIn,
-    CoOpinionRecord,
     ConsultationAnswer,
     ConsultationAnswerIn,
     ConsultationRound,
     ConsultIn,
-    CaseConsultationAnswered,
-    CaseConsultationRequested,
-    CaseMerged,
+    CoOpinionIn,
+    CoOpinionRecord,
     DivisionDeadlinesIn,
     EscalateIn,
     ExtensionDecisionIn,
@@ -535,7 +535,9 @@ def merge_by_hand(case: Case, command: MergeIn, actor: Actor, ctx: Context) -> D
             "primary",
         )
     number = primary.case_number or primary_id
-    step = move(case.status, CaseStatus.MERGED, actor.ref, f"合并至 {number} 一并办理 (merged into {primary_id})", ctx.now)
+    step = move(
+        case.status, CaseStatus.MERGED, actor.ref, f"合并至 {number} 一并办理 (merged into {primary_id})", ctx.now
+    )
     return merged(case, step, primary_id, primary.case_number, actor.ref, ctx.now)
 
 
@@ -563,9 +565,7 @@ def consult(case: Case, command: ConsultIn, actor: Actor, ctx: Context) -> Decis
     )
     step = step.model_copy(update={"reason": f"{reason}：{'、'.join(u.name for u in units)}"})
     case = with_step(case, step, consultations=[*case.consultations, asked])
-    event = CaseConsultationRequested(
-        **event_base(case, ctx, []), round=number, units=units, reply_by=command.reply_by
-    )
+    event = CaseConsultationRequested(**event_base(case, ctx, []), round=number, units=units, reply_by=command.reply_by)
     return Decision(case, [event])
 
 
@@ -594,9 +594,7 @@ def answer_consultation(case: Case, command: ConsultationAnswerIn, actor: Actor,
     verdict = "同意" if command.agree else "不同意"
     reason = f"{unit.name} 答复第 {current.round} 轮征求意见：{verdict}"
     step = record(case.status, "consultation-answer", actor.ref, reason, ctx.now, allowed=WAITING_FOR_ASSIGNMENT)
-    answer = ConsultationAnswer(
-        unit=unit, agree=command.agree, reason=command.reason, answered_at=ctx.now, late=late
-    )
+    answer = ConsultationAnswer(unit=unit, agree=command.agree, reason=command.reason, answered_at=ctx.now, late=late)
     answered = current.model_copy(update={"answers": [*current.answers, answer]})
     rounds = [answered if r.round == current.round else r for r in case.consultations]
     case = with_step(case, step, consultations=rounds)

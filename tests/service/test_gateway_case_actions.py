@@ -8,7 +8,11 @@ from contracts.vocabulary import Role
 from tests.service.test_gateway_routers import CASE, Gateway
 
 HANDLER, STATION, SUPERVISOR = {Role.HANDLER}, {Role.STATION}, {Role.SUPERVISOR}
-CONSULT = {"units": ["hn-transport", "hn-housing"], "question": "拟交由贵单位办理，是否同意？", "reply_by": "2026-11-27"}
+CONSULT = {
+    "units": ["hn-transport", "hn-housing"],
+    "question": "拟交由贵单位办理，是否同意？",
+    "reply_by": "2026-11-27",
+}
 MEETING = {"stage": "before", "on": "2026-11-24", "form": "座谈", "participants": ["王科长"], "met": "deputy"}
 ACTIONS = [
     ("reply", {"text": "已修复顶棚", "result_class": "A"}, HANDLER),
@@ -80,9 +84,13 @@ def test_each_action_is_open_to_its_roles_only(gateway, action, body, role, allo
     ],
 )
 def test_bad_input_names_the_field_in_chinese_and_reaches_no_service(gateway, action, body, field):
-    role = {"decide-extension": Role.SUPERVISOR, "assign": Role.STATION, "close": Role.STATION, "consult": Role.STATION, "merge": Role.STATION}.get(
-        action, Role.HANDLER
-    )
+    role = {
+        "decide-extension": Role.SUPERVISOR,
+        "assign": Role.STATION,
+        "close": Role.STATION,
+        "consult": Role.STATION,
+        "merge": Role.STATION,
+    }.get(action, Role.HANDLER)
     answer = gateway.request("POST", f"/v1/cases/7K3P-9XTA-2MQD/{action}", role, json=body)
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()

@@ -73,7 +73,10 @@ HANDLERS = [
         RoutingStore,
         "on_opinion_merged",  # publishes case.merged for each member
         wire(opinion_merged(primary="7K3P-9XTA-2MQX", members=["7K3P-9XTA-2MQD"])),
-        [("on_opinion_received", wire(opinion_received(tracking_code=code))) for code in ("7K3P-9XTA-2MQX", "7K3P-9XTA-2MQD")],
+        [
+            ("on_opinion_received", wire(opinion_received(tracking_code=code)))
+            for code in ("7K3P-9XTA-2MQX", "7K3P-9XTA-2MQD")
+        ],
     ),
     Handler(SupervisionService, SupervisionStore, "on_case_assigned", ASSIGNED),
     Handler(SupervisionService, SupervisionStore, "on_case_accepted", ACCEPTED, [("on_case_assigned", ASSIGNED)]),
