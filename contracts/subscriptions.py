@@ -28,6 +28,7 @@ from contracts.routing import (
     CaseReturned,
     CaseTriaged,
 )
+from contracts.supervision import EvaluationRecorded
 
 SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     OpinionReceived: (("routing", "on_opinion_received"), ("intake", "group_received_opinion")),
@@ -38,6 +39,7 @@ SUBSCRIPTIONS: dict[type[Message], tuple[tuple[str, str], ...]] = {
     ),
     SuggestionAccepted: (("routing", "on_suggestion_accepted"),),
     ContactErased: (("notify", "on_contact_erased"),),
+    EvaluationRecorded: (("routing", "on_evaluation_recorded"), ("intake", "on_evaluation_recorded")),
     CaseAssigned: (
         ("intake", "on_case_assigned"),
         ("supervision", "on_case_assigned"),

@@ -81,7 +81,7 @@ from contracts.routing import (
     UnitIn,
     UnitView,
 )
-from contracts.supervision import DeadlineView
+from contracts.supervision import DeadlineView, EvaluationIn, EvaluationView, SubmitterProof
 from infra.logs import correlation_id
 
 
@@ -182,6 +182,9 @@ class IntakeClient(ServiceClient):
 
     async def erase_contact(self, tracking_code: str, erasure: EraseContactIn) -> ContactErasedView:
         return await self._call("erase_contact", ContactErasedView, tracking_code=tracking_code, erasure=erasure)
+
+    async def prove_submitter(self, tracking_code: str, proof: EraseContactIn) -> SubmitterProof:
+        return await self._call("prove_submitter", SubmitterProof, tracking_code=tracking_code, proof=proof)
 
     async def unknown_photos(self, photo_ids: list[str]) -> list[str]:
         return await self._call("unknown_photos", list[str], photo_ids=photo_ids)
@@ -358,6 +361,12 @@ class SupervisionClient(ServiceClient):
             limit=limit,
             after=after,
         )
+
+    async def evaluate_case(self, case_id: str, evaluation: EvaluationIn, actor: Actor) -> EvaluationView:
+        return await self._call("evaluate_case", EvaluationView, case_id=case_id, evaluation=evaluation, actor=actor)
+
+    async def evaluate_as_citizen(self, case_id: str, evaluation: EvaluationIn) -> EvaluationView:
+        return await self._call("evaluate_as_citizen", EvaluationView, case_id=case_id, evaluation=evaluation)
 
 
 class NotifyClient(ServiceClient):

@@ -154,3 +154,13 @@ def case_event(kind: type, **overrides):
     step = Transition(status=CaseStatus.ACCEPTED, at=NOW, actor="unit:hn-transport", reason="记录", action="pause")
     fields = {"case_id": "7K3P-9XTA-2MQD", "division": "330481001", "at": NOW, "transitions": [step], **extra}
     return kind(**{**fields, **overrides})
+
+
+def evaluation_recorded(**overrides):
+    """supervision's `evaluation.recorded` (满意度测评) for the default opinion's case."""
+    from contracts.supervision import EvaluationRecorded
+
+    fields = dict(
+        case_id="7K3P-9XTA-2MQD", division="330481001", round=1, evaluator_kind="citizen", rating="unsatisfied", at=NOW
+    )
+    return EvaluationRecorded(**{**fields, **overrides})

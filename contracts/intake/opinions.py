@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from contracts.message import Message
 from contracts.routing import ReplyRecord, Transition, UnitRef
+from contracts.supervision import Rating
 from contracts.text import normalised_text
 from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, Role
 
@@ -247,6 +248,11 @@ class PublicOpinionView(BaseModel):
     calendar_fallback: bool = False
     reply: ReplyRecord | None = Field(default=None, description="答复：内容与结果分类 (the reply and its class)")
     paused: bool = Field(default=False, description="暂停计时中 (the clock is paused)")
+    evaluation: Rating | None = Field(
+        default=None,
+        description="满意度测评结果 (satisfied / basically_satisfied / unsatisfied)",
+        examples=["satisfied"],
+    )
     history: list[Transition]
 
 

@@ -33,9 +33,20 @@ from contracts.routing import (
     ReturnIn,
     SpotAnswerIn,
 )
+from contracts.supervision import EvaluationIn, EvaluationView
 from contracts.vocabulary import DIVISION_CODE, Role
 from gateway.clients import RoutingClient
-from gateway.deps import Admin, CaseReader, Divisions, Handler, Routing, Supervisor, administered, allowed
+from gateway.deps import (
+    Admin,
+    CaseReader,
+    Divisions,
+    Handler,
+    Routing,
+    Supervision,
+    Supervisor,
+    administered,
+    allowed,
+)
 from gateway.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -45,11 +56,27 @@ DivisionPath = Annotated[str, Path(pattern=DIVISION_CODE.pattern, examples=["330
 Station = allowed(Role.STATION)
 HandlerOrStation = allowed(Role.HANDLER, Role.STATION)
 StationOrSupervisor = allowed(Role.STATION, Role.SUPERVISOR)
+DeputyOrAdmin = allowed(Role.DEPUTY, Role.ADMIN)
 ACTION = {"response_model": CaseView, "responses": problem_responses(401, 403, 404, 409, 422)}
 
 
 async def act(routing: RoutingClient, case_id: str, action: str, body: ActionIn, principal: Actor) -> CaseView:
     return await routing.act_on_case(case_id.upper(), action, body, principal)
+
+
+@router.post(
+    "/cases/{case_id}/evaluation",
+    response_model=EvaluationView,
+    status_code=201,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def evaluate(
+    case_id: CaseId, body: EvaluationIn, principal: DeputyOrAdmin, supervision: Supervision
+) -> EvaluationView:
+    """满意度测评: the deputy evaluates the reply to their suggestion (a `JY-` case in their scope):
+    satisfied / basically_satisfied / unsatisfied, once per reply. Unsatisfied reopens the case
+    (不满意件再办理). A case not yet replied, or a second evaluation, is refused (409)."""
+    return await supervision.evaluate_case(case_id, body, principal)
 
 
 @router.post("/cases/{case_id}/reply", **ACTION)

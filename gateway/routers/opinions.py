@@ -16,10 +16,11 @@ from contracts.intake.opinions import (
     StaffOpinionView,
     SubmitOpinion,
 )
+from contracts.supervision import EvaluationIn, EvaluationView, PublicEvaluationIn
 from contracts.vocabulary import Role
 from gateway.auth import require_scope
 from gateway.clients import IntakeClient
-from gateway.deps import CaseReader, Divisions, Intake, PlatformDep, allowed
+from gateway.deps import CaseReader, Divisions, Intake, PlatformDep, Supervision, allowed
 from gateway.idempotency import HEADER as IDEMPOTENCY_HEADER
 from gateway.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gateway.json_body import openapi_request_body, read_json
@@ -200,6 +201,30 @@ async def erase_contact(
     and their name and phone are erased. The item stays, anonymised. Five wrong tries lock the code."""
     enforce_public_rate_limit(request, platform.public_limiter)
     return await intake.erase_contact(checked_code(tracking_code), body)
+
+
+@router.post(
+    "/public/opinions/{tracking_code}/evaluation",
+    response_model=EvaluationView,
+    status_code=201,
+    responses=problem_responses(403, 404, 409, 422, 429, 503),
+)
+async def evaluate_opinion(
+    tracking_code: TrackingCode,
+    body: PublicEvaluationIn,
+    request: Request,
+    platform: PlatformDep,
+    intake: Intake,
+    supervision: Supervision,
+) -> EvaluationView:
+    """满意度测评 without an account: the citizen proves the item is theirs with the last four digits
+    of the phone they gave, and rates the reply once. Unsatisfied reopens the case (不满意件再办理)."""
+    enforce_public_rate_limit(request, platform.public_limiter)
+    proof = await intake.prove_submitter(
+        checked_code(tracking_code), EraseContactIn(phone_last_four=body.phone_last_four)
+    )
+    evaluation = EvaluationIn.model_validate(body.model_dump(exclude={"phone_last_four"}))
+    return await supervision.evaluate_as_citizen(proof.case_id, evaluation)
 
 
 @router.get(

@@ -19,6 +19,7 @@ from contracts.intake.opinions import (
     SubmitOpinion,
 )
 from contracts.routing import CaseAccepted, CaseAssigned, CaseEvent
+from contracts.supervision import EvaluationRecorded, SubmitterProof
 from contracts.vocabulary import within
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
@@ -196,6 +197,40 @@ def erase_contact(
     store.opinions.save(erased, [event], correlation_id)
     log.info("opinion %s: contact erased at the citizen's request", tracking_code)
     return ContactErasedView(tracking_code=tracking_code)
+
+
+def prove_submitter(
+    store: IntakeStore, cipher: PiiCipher, tracking_code: str, last_four: str, correlation_id: str
+) -> SubmitterProof:
+    """The citizen proves the item is theirs (to evaluate its reply); wrong tries count towards the
+    same lock as erasure's."""
+    opinion = find_opinion(store, tracking_code)
+    contact = cipher.open(opinion.contact) if opinion.contact else None
+    if not (contact or {}).get("phone"):
+        raise ServiceError(
+            ErrorCode.INVALID,
+            "该事项未留手机号，无法凭手机号后四位测评 (no phone was given for this item)",
+            "phone_last_four",
+        )
+    if opinion.erase_attempts >= ERASE_ATTEMPTS:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "验证失败次数过多，请联系联络站 (too many failed attempts)", "phone_last_four"
+        )
+    if not rules.proves_submitter(opinion, contact, last_four):
+        store.opinions.save(rules.failed_proof(opinion), [], correlation_id)
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "手机号后四位不符 (the last four digits do not match)", "phone_last_four"
+        )
+    return SubmitterProof(case_id=opinion.tracking_code)
+
+
+def apply_evaluation(store: IntakeStore, event: EvaluationRecorded, envelope: Envelope) -> None:
+    """满意度测评 on the citizen's view, once; a deputy suggestion's case has no opinion here."""
+    if suggestions.is_suggestion(event.case_id):
+        return
+    store.opinions.apply_once(
+        event.case_id, envelope.event_id, lambda opinion: rules.evaluation_recorded(opinion, event)
+    )
 
 
 def reencrypt_contacts(store: IntakeStore, cipher: PiiCipher, batch: int) -> ReencryptionReport:

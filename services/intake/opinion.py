@@ -34,6 +34,7 @@ from contracts.routing import (
     Transition,
     UnitRef,
 )
+from contracts.supervision import EvaluationRecorded, Rating
 from contracts.vocabulary import CaseStatus, Channel, Instant, Role
 
 # The staff who call the citizen back see the contact in full; everyone else sees it masked.
@@ -64,6 +65,7 @@ class Opinion(BaseModel):
     calendar_fallback: bool = False
     reply: ReplyRecord | None = None
     paused: bool = False
+    evaluation: str | None = None  # the latest reply's rating (满意度测评), from supervision
     history: list[Transition]
     follows: str | None = None  # 合并处置 by hand: the primary case whose outcome this item follows (case.merged)
     version: int = 0
@@ -232,6 +234,16 @@ def proves_submitter(opinion: Opinion, contact: dict | None, last_four: str) -> 
     """The citizen proves the item is theirs with the last four digits of the phone they gave."""
     phone = (contact or {}).get("phone") or ""
     return len(phone) >= 4 and hmac.compare_digest(phone[-4:], last_four)
+
+
+def evaluation_recorded(opinion: Opinion, event: EvaluationRecorded) -> Opinion:
+    """满意度测评: the citizen sees the rating; a satisfied reply is evaluated, an unsatisfied one
+    becomes reopened when routing says so (case.reopened)."""
+    update: dict = {"evaluation": event.rating.value}
+    if event.rating is not Rating.UNSATISFIED and opinion.status is CaseStatus.REPLIED:
+        step = public_step(CaseStatus.EVALUATED, event.at, "supervision", "满意度测评 (evaluated)")
+        update |= {"status": CaseStatus.EVALUATED, "history": [*opinion.history, step]}
+    return opinion.model_copy(update=update)
 
 
 def erase_contact(opinion: Opinion, now: datetime) -> tuple[Opinion, ContactErased]:

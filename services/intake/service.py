@@ -17,6 +17,7 @@ from contracts.routing import (
     CaseResumed,
     CaseReturned,
 )
+from contracts.supervision import EvaluationRecorded
 from infra.clock import utc_now
 from infra.logs import correlation_id
 from infra.nameko_dependencies import Cipher, StoreProvider
@@ -134,6 +135,18 @@ class IntakeService(
             self.store, self.cipher, tracking_code, last_four, utc_now(), correlation_id.get()
         )
         return view.model_dump(mode="json")
+
+    @rpc
+    def prove_submitter(self, tracking_code: str, proof: dict) -> dict:
+        """The case a citizen may evaluate, once they proved the item is theirs."""
+        last_four = parse(EraseContactIn, proof).phone_last_four
+        answer = handlers.prove_submitter(self.store, self.cipher, tracking_code, last_four, correlation_id.get())
+        return answer.model_dump(mode="json")
+
+    @event_handler(EvaluationRecorded)
+    def on_evaluation_recorded(self, body):
+        envelope, event = EvaluationRecorded.from_wire(body)
+        handlers.apply_evaluation(self.store, event, envelope)
 
     @rpc
     def reencrypt_contacts(self, batch: int = 200) -> dict:

@@ -641,3 +641,17 @@ def reopen(case: Case, reason: str, calendar: WorkingCalendar, now: datetime, ac
     case = with_step(case, step, status=CaseStatus.REOPENED, due_date=due, paused=None)
     ctx = Context(calendar=calendar, unit=lambda _: None, now=now)
     return Decision(case, [CaseReopened(**event_base(case, ctx, [step]), due_date=due)])
+
+
+def evaluated(case: Case, unsatisfied: bool, calendar: WorkingCalendar, now: datetime) -> Decision:
+    """满意度测评 (supervision's `evaluation.recorded`): a replied case becomes evaluated; an
+    unsatisfied evaluation then reopens it under the same units on a new deadline (不满意件再办理).
+    A case no longer replied or evaluated (reopened meanwhile, closed) is let be."""
+    if case.status is CaseStatus.REPLIED:
+        step = move(case.status, CaseStatus.EVALUATED, ACTOR, "满意度测评 (evaluated)", now)
+        case = with_step(case, step, status=CaseStatus.EVALUATED)
+    elif case.status is not CaseStatus.EVALUATED:
+        return Decision(case)
+    if not unsatisfied:
+        return Decision(case)
+    return reopen(case, "不满意件再办理 (unsatisfied evaluation)", calendar, now)

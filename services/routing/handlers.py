@@ -9,6 +9,7 @@ from contracts.errors import ErrorCode, ServiceError, parse
 from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
 from contracts.routing import AcceptCaseIn, CalendarDayIn, ResultClass, ResultSchemeIn, ResultSchemeView
+from contracts.supervision import EvaluationRecorded, Rating
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
@@ -92,6 +93,16 @@ def save_once(store: RoutingStore, case_id: str, envelope: Envelope, decide) -> 
         except VersionConflict:
             continue
     raise VersionConflict(case_id, store.cases.get(case_id))
+
+
+def apply_evaluation(store: RoutingStore, event: EvaluationRecorded, envelope: Envelope, now: datetime) -> None:
+    """满意度测评: the case becomes evaluated, or is reopened on a new deadline when unsatisfied; once."""
+
+    def decide(case: Case):
+        calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
+        return rules.evaluated(case, event.rating is Rating.UNSATISFIED, calendar, now)
+
+    save_once(store, event.case_id, envelope, decide)
 
 
 def find_cases(store: RoutingStore, query: CaseQuery, actor: Actor, today: date) -> Page:

@@ -15,6 +15,7 @@ from contracts.routing import (
     UnitChangeIn,
     UnitIn,
 )
+from contracts.supervision import EvaluationRecorded
 from infra.clock import local_today, utc_now
 from infra.logs import correlation_id
 from infra.nameko_dependencies import StoreProvider
@@ -44,6 +45,11 @@ class RoutingService(StoredService):
     def on_opinion_merged(self, body):
         envelope, event = OpinionMerged.from_wire(body)
         handlers.merge_cases(self.store, event, envelope)
+
+    @event_handler(EvaluationRecorded)
+    def on_evaluation_recorded(self, body):
+        envelope, event = EvaluationRecorded.from_wire(body)
+        handlers.apply_evaluation(self.store, event, envelope, utc_now())
 
     @rpc
     def act_on_case(self, case_id: str, action: str, command: dict, actor: dict) -> dict:

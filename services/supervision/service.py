@@ -2,6 +2,8 @@
 
 from prometheus_client import Gauge
 
+from contracts.actor import Actor
+from contracts.errors import parse
 from contracts.intake.opinions import OpinionMerged
 from contracts.routing import (
     CaseAccepted,
@@ -20,11 +22,14 @@ from contracts.routing import (
     CaseResumed,
     CaseReturned,
 )
-from infra.clock import local_today
+from contracts.supervision import EvaluationIn
+from infra.clock import local_today, utc_now
+from infra.logs import correlation_id
 from infra.nameko_dependencies import StoreProvider
 from infra.nameko_entrypoints import event_handler, rpc, settings_timer
 from infra.nameko_service import StoredService
 from services.supervision import handlers, watch
+from services.supervision.evaluation import evaluation_view
 from services.supervision.store import SupervisionStore
 from services.supervision.views import deadline_view
 
@@ -127,3 +132,15 @@ class SupervisionService(StoredService):
         today = local_today()
         page = handlers.deadlines(self.store, division_prefix, overdue_only, limit, after, today)
         return page.map(lambda case: deadline_view(case, today)).model_dump(mode="json")
+
+    @rpc
+    def evaluate_case(self, case_id: str, evaluation: dict, actor: dict) -> dict:
+        command, who = parse(EvaluationIn, evaluation), parse(Actor, actor)
+        recorded = handlers.evaluate_case(self.store, case_id, command, who, correlation_id.get(), utc_now())
+        return evaluation_view(recorded).model_dump(mode="json")
+
+    @rpc
+    def evaluate_as_citizen(self, case_id: str, evaluation: dict) -> dict:
+        command = parse(EvaluationIn, evaluation)
+        recorded = handlers.evaluate_as_citizen(self.store, case_id, command, correlation_id.get(), utc_now())
+        return evaluation_view(recorded).model_dump(mode="json")

@@ -41,6 +41,7 @@ class WatchedCase(BaseModel):
     late_co_opinions: int = 0
     meetings: int = 0
     last_progress_at: Instant | None = None
+    replies: int = 0
     version: int = 0
 
 
@@ -81,7 +82,7 @@ def returned(case: WatchedCase, event: CaseReturned) -> WatchedCase:
 
 def replied(case: WatchedCase, event: CaseReplied) -> WatchedCase:
     """Answered: no longer counted as overdue."""
-    return case.model_copy(update={"status": CaseStatus.REPLIED, "paused": False})
+    return case.model_copy(update={"status": CaseStatus.REPLIED, "paused": False, "replies": case.replies + 1})
 
 
 def reopened(case: WatchedCase, event: CaseReopened) -> WatchedCase:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from nameko.testing.services import worker_factory
 
-from contracts.routing import CaseConsultationAnswered, CaseConsultationRequested, CaseEvent, CaseTriaged
+from contracts.routing import CaseConsultationAnswered, CaseConsultationRequested, CaseEvent, CaseReplied, CaseTriaged
 from services.intake.service import IntakeService
 from services.intake.store import IntakeStore
 from services.notify.service import NotifyService
@@ -27,6 +27,7 @@ from tests.factories import (
     case_assigned,
     case_event,
     contact_erased,
+    evaluation_recorded,
     opinion_merged,
     opinion_received,
     submit_opinion,
@@ -56,6 +57,14 @@ class Handler:
 SUBMITTED = wire(submit_opinion())
 ASSIGNED = wire(case_assigned())
 ACCEPTED = wire(case_accepted())
+
+EVALUATED = wire(evaluation_recorded())
+REPLY = (  # the lead unit's reply, so that the case can be evaluated (a `before` step with several arguments)
+    "7K3P-9XTA-2MQD",
+    "reply",
+    {"text": "已修复顶棚", "result_class": "A"},
+    {"key_id": "k-unit", "role": "handler", "scope": "330481", "unit": "hn-transport"},
+)
 
 HANDLERS = [
     Handler(IntakeService, IntakeStore, "submit_opinion", SUBMITTED),
@@ -92,6 +101,29 @@ HANDLERS = [
         wire(opinion_merged(primary="7K3P-9XTA-2MQX", members=["7K3P-9XTA-2MQD"])),
         [("on_case_assigned", ASSIGNED)],
     ),
+    # 满意度测评: routing reopens the replied case (publishing case.reopened), intake shows the rating
+    Handler(
+        RoutingService,
+        RoutingStore,
+        "on_evaluation_recorded",
+        EVALUATED,
+        [
+            ("on_opinion_received", wire(opinion_received())),
+            ("accept_case", (REPLY[0], {}, REPLY[3])),
+            ("act_on_case", REPLY),
+        ],
+    ),
+    Handler(
+        IntakeService,
+        IntakeStore,
+        "on_evaluation_recorded",
+        EVALUATED,
+        [
+            ("submit_opinion", SUBMITTED),
+            ("on_case_assigned", ASSIGNED),
+            ("on_case_replied", wire(case_event(CaseReplied))),
+        ],
+    ),
     # the lifecycle's events (services/routing/case.py) on intake's and supervision's read models
     *[
         Handler(service, store, f"on_{kind.TYPE.replace('.', '_')}", wire(case_event(kind)), before)
@@ -118,7 +150,7 @@ def service_for(handler: Handler, db, published):
         service.register_unit({"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481"})
         service.add_rule({"division": "330481", "keywords": ["公交"], "lead_unit": "hn-transport"})
     for method, message in handler.before:
-        getattr(service, method)(message)
+        getattr(service, method)(*message) if isinstance(message, tuple) else getattr(service, method)(message)
     return service
 
 
