@@ -574,6 +574,25 @@ class CaseMerged(CaseEvent):
     merged_by: str
 
 
+class JointMeeting(BaseModel):
+    """约请共商会 as held: when, where, the units that met and what they decided."""
+
+    on: date
+    place: str
+    units: list[UnitRef]
+    decisions: str
+    recorded_by: str
+
+
+class JointMeetingIn(ActionIn):
+    """约请共商会: the units concerned meet before a joint case is assigned; a station records it."""
+
+    on: date = Field(examples=["2026-11-25"])
+    place: str = Field(min_length=1, max_length=100, examples=["硖石街道人大代表联络站 议事厅"])
+    units: list[EntityId] = Field(min_length=2, max_length=10, examples=[["hn-housing", "hn-enforcement"]])
+    decisions: str = Field(min_length=2, max_length=2000, examples=["住建局牵头，综合执法局配合，两周内拿出整改方案"])
+
+
 class CaseTriage(BaseModel):
     """How triage sent the case (分级处理). `level` is None when no rule matched and the case waits in
     its division's manual triage queue; `escalated_to` is the parent division whose queue holds an
@@ -584,6 +603,7 @@ class CaseTriage(BaseModel):
     proposed_lead: UnitRef | None = None
     proposed_co_units: list[UnitRef] = Field(default_factory=list)
     needs_meeting: bool = False
+    meeting: JointMeeting | None = None
     escalated_to: str | None = None
     deadline: DeadlinePolicy | None = None
 

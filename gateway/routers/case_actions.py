@@ -22,6 +22,7 @@ from contracts.routing import (
     EscalateIn,
     ExtensionDecisionIn,
     ExtensionRequestIn,
+    JointMeetingIn,
     MeetingIn,
     MergeIn,
     PauseIn,
@@ -110,6 +111,13 @@ async def record_meeting(case_id: CaseId, body: MeetingIn, principal: Handler, r
     """三见面: a meeting before, during or after handling with the deputy or the citizen: date, form,
     participants. Staff only."""
     return await act(routing, case_id, "record-meeting", body, principal)
+
+
+@router.post("/cases/{case_id}/joint-meeting", **ACTION)
+async def joint_meeting(case_id: CaseId, body: JointMeetingIn, principal: Station, routing: Routing) -> CaseView:
+    """约请共商会: the units concerned met before a joint case is assigned (date, place, units, what they
+    decided); a station records it, and may assign the case only then."""
+    return await act(routing, case_id, "joint-meeting", body, principal)
 
 
 @router.post("/cases/{case_id}/request-extension", **ACTION)

@@ -46,6 +46,8 @@ from contracts.routing import (
     ExtensionRecord,
     ExtensionRequestIn,
     ExtensionStatus,
+    JointMeeting,
+    JointMeetingIn,
     MeetingIn,
     MeetingRecord,
     MergeIn,
@@ -445,6 +447,10 @@ def assign_by_hand(case: Case, command: AssignIn, actor: Actor, ctx: Context) ->
     station_only(actor)
     if case.status not in (CaseStatus.TRIAGED, CaseStatus.RETURNED, CaseStatus.ESCALATED):
         move(case.status, CaseStatus.ASSIGNED, actor.ref, "", ctx.now)  # refused: not waiting for triage
+    if case.triage is not None and case.triage.needs_meeting:
+        raise ServiceError(
+            ErrorCode.INVALID_TRANSITION, "请先召开约请共商会并记录 (hold and record the joint meeting first)", "triage"
+        )
     lead = unit_in_division(case, command.lead_unit, ctx, "lead_unit")
     if command.lead_unit in command.co_units:
         raise invalid("主办单位不能同时是协办单位 (the lead unit cannot also co-handle)", "co_units")
@@ -457,6 +463,24 @@ def assign_by_hand(case: Case, command: AssignIn, actor: Actor, ctx: Context) ->
     deadline = policies.due(policy, ctx.calendar, local_date(ctx.now))
     reason = f"交办 {lead.name}，{policies.describe(policy, deadline)}"
     return hand_over(case, lead, co_units, deadline, reason, ctx.now, actor=actor.ref, calendar=ctx.calendar)
+
+
+def joint_meeting(case: Case, command: JointMeetingIn, actor: Actor, ctx: Context) -> Decision:
+    """约请共商会: a joint case's units meet before it is assigned; the station records the meeting, and
+    only then may it assign the case (`assign`)."""
+    station_only(actor)
+    if case.triage is None or not case.triage.needs_meeting:
+        raise invalid("该事项不需要约请共商会 (this case does not wait for a joint meeting)", "triage")
+    units = [unit_in_division(case, unit_id, ctx, "units") for unit_id in dict.fromkeys(command.units)]
+    if len(units) < 2:
+        raise invalid("共商会至少需要两个单位 (a joint meeting has at least two units)", "units")
+    names = "、".join(unit.name for unit in units)
+    step = record(case.status, "joint-meeting", actor.ref, f"约请共商会：{names}", ctx.now, WAITING_FOR_ASSIGNMENT)
+    meeting = JointMeeting(
+        on=command.on, place=command.place, units=units, decisions=command.decisions, recorded_by=actor.ref
+    )
+    triage = case.triage.model_copy(update={"needs_meeting": False, "meeting": meeting})
+    return Decision(with_step(case, step, triage=triage))
 
 
 def unit_in_division(case: Case, unit_id: str, ctx: Context, field_name: str) -> UnitRef:
@@ -626,6 +650,7 @@ ACTIONS: dict[str, tuple[type, Callable[..., Decision]]] = {
     "consult": (ConsultIn, consult),
     "consultation-answer": (ConsultationAnswerIn, answer_consultation),
     "merge": (MergeIn, merge_by_hand),
+    "joint-meeting": (JointMeetingIn, joint_meeting),
 }
 
 

@@ -14,6 +14,12 @@ CONSULT = {
     "reply_by": "2026-11-27",
 }
 MEETING = {"stage": "before", "on": "2026-11-24", "form": "座谈", "participants": ["王科长"], "met": "deputy"}
+JOINT = {
+    "on": "2026-11-25",
+    "place": "联络站议事厅",
+    "units": ["hn-housing", "hn-enforcement"],
+    "decisions": "住建局牵头",
+}
 ACTIONS = [
     ("reply", {"text": "已修复顶棚", "result_class": "A"}, HANDLER),
     ("return", {"reason": "不属于本单位职责"}, HANDLER),
@@ -31,6 +37,7 @@ ACTIONS = [
     ("consult", CONSULT, STATION),
     ("consultation-answer", {"agree": False, "reason": "非本单位职责"}, HANDLER),
     ("merge", {"primary": "7K3P-9XTA-2MQX"}, STATION),
+    ("joint-meeting", JOINT, STATION),
 ]
 MATRIX = [(action, body, role, role in roles or role is Role.ADMIN) for action, body, roles in ACTIONS for role in Role]
 
@@ -79,6 +86,8 @@ def test_each_action_is_open_to_its_roles_only(gateway, action, body, role, allo
         ("consultation-answer", {"reason": "同意"}, "agree"),
         ("consultation-answer", {"agree": True, "reason": ""}, "reason"),
         ("merge", {}, "primary"),
+        ("joint-meeting", {**JOINT, "units": ["hn-housing"]}, "units"),
+        ("joint-meeting", {**JOINT, "decisions": ""}, "decisions"),
         ("merge", {"primary": ""}, "primary"),
         ("merge", {"primary": "X" * 21}, "primary"),
     ],
@@ -90,6 +99,7 @@ def test_bad_input_names_the_field_in_chinese_and_reaches_no_service(gateway, ac
         "close": Role.STATION,
         "consult": Role.STATION,
         "merge": Role.STATION,
+        "joint-meeting": Role.STATION,
     }.get(action, Role.HANDLER)
     answer = gateway.request("POST", f"/v1/cases/7K3P-9XTA-2MQD/{action}", role, json=body)
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"

@@ -407,7 +407,7 @@ def test_every_action_has_an_input_with_expected_version_and_a_rule():
     assert set(ACTIONS) == {
         "reply", "return", "co-opinion", "record-progress", "record-meeting", "request-extension",
         "decide-extension", "pause", "resume", "assign", "answer-on-the-spot", "escalate", "close",
-        "consult", "consultation-answer", "merge",
+        "consult", "consultation-answer", "merge", "joint-meeting",
     }  # fmt: skip
     assert all("expected_version" in model.model_fields for model, _ in ACTIONS.values())
 
