@@ -22,6 +22,11 @@ async def current_principal(request: Request) -> Actor:
     record = await request.app.state.platform.api_keys.by_key(key)
     if record is None:
         raise Problem(401, "API 密钥无效", "Unknown or revoked API key", "X-API-Key")
+    return actor_of(record)
+
+
+def actor_of(record: dict) -> Actor:
+    """The principal a stored API key stands for."""
     return Actor(
         key_id=record["_id"],
         role=Role(record["role"]),

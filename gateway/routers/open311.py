@@ -42,6 +42,7 @@ from contracts.intake.open311 import (
 )
 from contracts.intake.opinions import CONTENT_MAX, CountySystemDetails, Location, SubmitOpinion
 from contracts.vocabulary import DIVISION_CODE, Channel, DivisionCode, Role, within
+from gateway.auth import actor_of
 from gateway.broker import ServiceUnavailable
 from gateway.deps import ApiKeys, Divisions, Intake, PlatformDep
 from gateway.problems import ANSWER_TO, Problem
@@ -269,13 +270,7 @@ async def submitter(api_key: str | None, keys) -> Actor:
     record = await keys.by_key(api_key)
     if record is None:
         raise Open311Failure(403, "api_key 无效或已吊销 (invalid api_key)")
-    principal = Actor(
-        key_id=record["_id"],
-        role=Role(record["role"]),
-        scope=record["scope"],
-        label=record.get("label", ""),
-        unit=record.get("unit"),
-    )
+    principal = actor_of(record)
     if principal.role not in SUBMITTERS:
         raise Open311Failure(403, f"该密钥的角色 {principal.role.value} 不能提交请求 (this api_key may not post)")
     return principal

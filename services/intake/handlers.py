@@ -176,6 +176,22 @@ def set_categories(store: IntakeStore, division: str, names: list[str]) -> Categ
     return store.category_list(division)
 
 
+def check_proof(
+    store: IntakeStore, opinion: Opinion, contact: dict | None, last_four: str, correlation_id: str
+) -> None:
+    """The last four digits of the submitter's phone, or FORBIDDEN; each wrong try counts, and a few of
+    them lock the code for every use of the proof (erasure, evaluation)."""
+    if opinion.erase_attempts >= ERASE_ATTEMPTS:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "验证失败次数过多，请联系联络站 (too many failed attempts)", "phone_last_four"
+        )
+    if not rules.proves_submitter(opinion, contact, last_four):
+        store.opinions.save(rules.failed_proof(opinion), [], correlation_id)
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "手机号后四位不符 (the last four digits do not match)", "phone_last_four"
+        )
+
+
 def erase_contact(
     store: IntakeStore, cipher: PiiCipher, tracking_code: str, last_four: str, now: datetime, correlation_id: str
 ) -> ContactErasedView:
@@ -183,16 +199,8 @@ def erase_contact(
     opinion = find_opinion(store, tracking_code)
     if opinion.contact_erased:
         return ContactErasedView(tracking_code=tracking_code)
-    if opinion.erase_attempts >= ERASE_ATTEMPTS:
-        raise ServiceError(
-            ErrorCode.FORBIDDEN, "验证失败次数过多，请联系联络站 (too many failed attempts)", "phone_last_four"
-        )
     contact = cipher.open(opinion.contact) if opinion.contact else None
-    if not rules.proves_submitter(opinion, contact, last_four):
-        store.opinions.save(rules.failed_proof(opinion), [], correlation_id)
-        raise ServiceError(
-            ErrorCode.FORBIDDEN, "手机号后四位不符 (the last four digits do not match)", "phone_last_four"
-        )
+    check_proof(store, opinion, contact, last_four, correlation_id)
     erased, event = rules.erase_contact(opinion, now)
     store.opinions.save(erased, [event], correlation_id)
     log.info("opinion %s: contact erased at the citizen's request", tracking_code)
@@ -212,15 +220,7 @@ def prove_submitter(
             "该事项未留手机号，无法凭手机号后四位测评 (no phone was given for this item)",
             "phone_last_four",
         )
-    if opinion.erase_attempts >= ERASE_ATTEMPTS:
-        raise ServiceError(
-            ErrorCode.FORBIDDEN, "验证失败次数过多，请联系联络站 (too many failed attempts)", "phone_last_four"
-        )
-    if not rules.proves_submitter(opinion, contact, last_four):
-        store.opinions.save(rules.failed_proof(opinion), [], correlation_id)
-        raise ServiceError(
-            ErrorCode.FORBIDDEN, "手机号后四位不符 (the last four digits do not match)", "phone_last_four"
-        )
+    check_proof(store, opinion, contact, last_four, correlation_id)
     return SubmitterProof(case_id=opinion.tracking_code)
 
 
