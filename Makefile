@@ -2,6 +2,8 @@
 
 install:
 	@scripts/ensure-venv.sh
+	@scripts/ensure-web-assets.sh
+	@scripts/ensure-report-tools.sh
 
 broker: install
 	@scripts/ensure-rabbitmq.sh
@@ -12,6 +14,8 @@ run: broker
 
 ## the whole suite: unit, service, integration (real RabbitMQ), end to end, deployment manifests
 test: broker
+	@scripts/ensure-chromium.sh
+	@scripts/ensure-checkov.sh
 	.venv/bin/ruff check contracts infra services gateway devtools bench tests
 	.venv/bin/ruff format --check contracts infra services gateway devtools bench tests
 	.venv/bin/python -m pytest
@@ -33,6 +37,10 @@ bench: broker
 	.venv/bin/python -m bench.intake_grouping
 	.venv/bin/python -m bench.routing_cases
 	.venv/bin/python -m bench.routing_pipeline
+	.venv/bin/python -m bench.legislation_comments
+	.venv/bin/python -m bench.supervision_statistics
+	.venv/bin/python -m bench.notify_delivery
+	.venv/bin/python -m bench.supervision_watch
 
 ## deletes the embedded store's files ($${DATA_DIR:-.data}) after listing them; refuses while `make run` uses them
 reset-data: install

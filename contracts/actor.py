@@ -11,6 +11,7 @@ class Actor(BaseModel):
     scope: str  # a division code; "" for the bootstrap administrator, who sees everything
     label: str = ""
     unit: str | None = None  # the handling unit a handler's key acts for
+    deputy: str | None = None  # the directory's deputy (人大代表) a deputy's key or console user is
 
     def can_see(self, division: str) -> bool:
         return within(division, self.scope)

@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from contracts.message import Message
-from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId
+from contracts.vocabulary import CaseStatus, Channel, DivisionCode, EntityId, within
 
 
 class UnitRef(BaseModel):
@@ -36,6 +36,13 @@ class CaseAssigned(Message):
     working_days: int
     calendar_fallback: bool
     transitions: list[Transition]
+    # what the case is, for supervision's read models (public ledger, statistics); absent from older events
+    case_number: str | None = None
+    category: str | None = None
+    channel: Channel | None = None
+    received_at: datetime | None = None
+    # a formal suggestion's lead deputy (领衔代表): the one deputy who evaluates its reply
+    deputy: str | None = None
 
 
 class CaseAccepted(Message):
@@ -76,6 +83,9 @@ class CaseView(BaseModel):
     co_opinions: "list[CoOpinionRecord]" = Field(default_factory=list)
     progress: "list[ProgressRecord]" = Field(default_factory=list)
     meetings: "list[MeetingRecord]" = Field(default_factory=list)
+    meeting_requests: "list[MeetingRequestRecord]" = Field(
+        default_factory=list, description="约见请求 / meetings the lead unit asked the deputy for"
+    )
     extensions: "list[ExtensionRecord]" = Field(default_factory=list)
     paused: "PauseRecord | None" = None
     merged_into: str | None = Field(
@@ -176,7 +186,7 @@ class RoutingRuleIn(BaseModel):
     def areas_lie_inside(cls, areas: list[str], info: ValidationInfo) -> list[str]:
         division = info.data.get("division")
         for area in areas:
-            if division and (area == division or not area.startswith(division)):
+            if division and (area == division or not within(area, division)):
                 raise ValueError(f"片区 {area} 应在规则的行政区划 {division} 之内 (an area narrower than the division)")
         return areas
 
@@ -199,6 +209,20 @@ class CalendarDayIn(BaseModel):
     day: date
     workday: bool
     reason: str = Field(min_length=1, max_length=100, description="e.g. 防汛调休, 地方节日")
+
+
+class CalendarDaySet(Message):
+    """A county's working-day decision for one date was set (or changed): supervision counts its
+    reminders on the county's calendar too. `set_at` orders two decisions on the same day."""
+
+    TYPE: ClassVar[str] = "calendar.day_set"
+    SOURCE: ClassVar[str] = "routing"
+
+    division: DivisionCode
+    day: date
+    workday: bool
+    reason: str
+    set_at: datetime
 
 
 # ---- The case lifecycle: what stations, units and supervisors do (POST /v1/cases/{id}/{action}) ----
@@ -365,6 +389,27 @@ class MeetingIn(ActionIn):
     met_name: str | None = Field(default=None, max_length=50, description="仅内部可见 (staff only)")
 
 
+class MeetingRequestIn(ActionIn):
+    """约见: the lead unit asks the deputy for a meeting (三见面) at a stage, on a date not yet past."""
+
+    stage: MeetingStage = Field(examples=["before"])
+    on: date = Field(description="拟约见日期（不得早于今天）/ proposed date, not in the past", examples=["2026-11-27"])
+    place: str = Field(min_length=1, max_length=100, examples=["海宁市交通运输局 302 会议室"])
+    note: str = Field(default="", max_length=500, examples=["拟就文苑路公交站台顶棚维修方案当面听取代表意见"])
+
+
+class MeetingRequestRecord(BaseModel):
+    """A meeting the lead unit asked the deputy for; the meeting itself is recorded as a `MeetingRecord`."""
+
+    unit: UnitRef
+    actor: str
+    stage: MeetingStage
+    on: date
+    place: str
+    note: str = ""
+    requested_at: datetime
+
+
 class ExtensionRequestIn(ActionIn):
     """延期申请: working days for a citizen item, calendar months for a deputy suggestion (six at most)."""
 
@@ -445,6 +490,19 @@ class CaseMeetingRecorded(CaseEvent):
     stage: MeetingStage
     on: date
     met: Literal["deputy", "citizen"]
+
+
+class CaseMeetingRequested(CaseEvent):
+    """约见请求: the lead unit asks the deputy for a meeting. `deputy` is a suggestion's lead deputy;
+    for a citizen item notify tells the deputy who received it. The unit's note stays in the case."""
+
+    TYPE: ClassVar[str] = "case.meeting_requested"
+    unit: UnitRef
+    stage: MeetingStage
+    stage_label: str = Field(description="办前 / 办中 / 办后")
+    on: date
+    place: str
+    deputy: str | None = None
 
 
 class CaseExtensionRequested(CaseEvent):

@@ -79,6 +79,18 @@ Instant = Annotated[AwareDatetime, PlainSerializer(fixed_width_utc, return_type=
 time does (pydantic leaves out the fraction of a whole second). For the entities' stored fields."""
 
 
+def division_prefix(code: str) -> str:
+    """What the codes below a division start with. GB/T 2260 pads the upper levels with zeros: a
+    province is XX0000 and a prefecture XXXX00, so 450000 (广西) covers every 45…, 450200 (柳州)
+    every 4502…; a county's six digits and a township's longer code are their own prefix."""
+    if len(code) == 6 and code.isdigit():
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+    return code
+
+
 def within(code: str, scope: str) -> bool:
     """A principal scoped to `scope` sees that code and every code below it."""
-    return code.startswith(scope)
+    return code.startswith(division_prefix(scope))

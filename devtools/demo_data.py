@@ -9,6 +9,15 @@ from datetime import date, timedelta
 
 import httpx
 
+from devtools.close_loop_demo import load_close_the_loop
+from devtools.demo_http import DemoClient, client_like
+from devtools.legislation_comments_demo import load_comments
+from devtools.legislation_demo import load_legislation
+from devtools.meeting_request_demo import load_meeting_requests
+from devtools.notify_delivery_demo import load_notify_delivery
+from devtools.notify_demo import load_notify_templates
+from devtools.statistics_demo import load_statistics
+from devtools.watch_demo import load_watch
 from infra.clock import local_today
 
 COUNTY = ("330481", "海宁市")
@@ -188,8 +197,9 @@ def load_routing(client: httpx.Client) -> None:
 
 
 def load(base_url: str, admin_key: str) -> None:
-    """Loads the set through the admin API, as an operator would."""
-    with httpx.Client(base_url=base_url, headers={"X-API-Key": admin_key}, timeout=30) as client:
+    """Loads the set through the admin API, as an operator would; a service (re)starting meanwhile is
+    waited for (demo_http.py)."""
+    with DemoClient(base_url, {"X-API-Key": admin_key}) as client:
         for code, name in [COUNTY, *TOWNSHIPS]:
             client.put(f"/v1/admin/divisions/{code}", json={"name": name}).raise_for_status()
         load_directory(client)
@@ -201,6 +211,15 @@ def load(base_url: str, admin_key: str) -> None:
         load_suggestions(client)
         load_staff_items(client)
         load_grouping(client)
+        load_statistics(client, local_today().isoformat())
+        load_watch(client)
+        load_close_the_loop(client, local_today().isoformat())
+        load_meeting_requests(client)
+        draft_id = load_legislation(client)
+        load_comments(client, draft_id, local_today().isoformat())
+        load_notify_templates(client)
+        load_notify_delivery(client)
+        load_users(client)
 
 
 def next_weekday(earliest: date, weekday: int) -> date:
@@ -339,7 +358,7 @@ def keyed(client: httpx.Client, role: str, label: str) -> httpx.Client:
     """A client with a new key of `role` for the county, issued with the admin's."""
     created = client.post("/v1/admin/api-keys", json={"role": role, "scope": COUNTY[0], "label": label})
     created.raise_for_status()
-    return httpx.Client(base_url=client.base_url, headers={"X-API-Key": created.json()["key"]}, timeout=30)
+    return client_like(client, {"X-API-Key": created.json()["key"]})
 
 
 def load_suggestions(client: httpx.Client) -> None:
@@ -515,6 +534,56 @@ def load_grouping(client: httpx.Client) -> None:
             if view.status_code != 200 or view.json()["status"] == "received"
         ]
         sleep(0.2)
+
+
+# one console user per role (web pages: /console), each with a first password it must change
+DEMO_USERS = [
+    {"username": "demo.admin", "role": "admin", "scope": COUNTY[0], "label": "海宁市人大 系统管理员"},
+    {"username": "demo.station", "role": "station", "scope": "330481001", "label": "硖石街道人大代表联络站 沈晓红"},
+    {
+        "username": "demo.handler",
+        "role": "handler",
+        "scope": COUNTY[0],
+        "label": "海宁市交通运输局 王建国",
+        "unit": "hn-transport",
+    },
+    {
+        "username": "demo.supervisor",
+        "role": "supervisor",
+        "scope": COUNTY[0],
+        "label": "海宁市人大常委会代表工委 督查室",
+    },
+    {
+        "username": "demo.deputy",
+        "role": "deputy",
+        # a county congress's deputy: their suggestions are county cases
+        "scope": COUNTY[0],
+        "label": "张伟 代表",
+        "deputy_id": "deputy-zhang-wei",  # the lead deputy of the accepted suggestion: evaluates its reply
+    },
+    {"username": "demo.officer", "role": "info_officer", "scope": "330481001", "label": "文苑社区网格员 周丽"},
+    {
+        "username": "demo.legislation",
+        "role": "legislative_office",
+        "scope": COUNTY[0],
+        "label": "海宁市人大常委会法工委",
+    },
+    {"username": "demo.contact", "role": "contact_point", "scope": "330481102", "label": "长安镇基层立法联系点"},
+]
+
+
+def load_users(client: httpx.Client) -> None:
+    """The console users, printed with their first passwords (shown once: a user made before is left)."""
+    lines = []
+    for user in DEMO_USERS:
+        answer = client.post("/v1/admin/users", json=user)
+        if answer.status_code == 409:
+            continue
+        answer.raise_for_status()
+        lines.append(f"  {user['username']:<18} {answer.json()['first_password']}  {user['role']} {user['scope']}")
+    if lines:
+        print("演示用户（首次登录须修改密码）/ demo console users (change the password at first sign-in):", flush=True)
+        print("\n".join(lines), flush=True)
 
 
 def present(base_url: str) -> bool:

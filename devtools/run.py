@@ -8,7 +8,9 @@ file tells scripts when the platform answers with its demo data in (devtools/run
 import os
 import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from contracts.services import SERVICES
@@ -34,10 +36,28 @@ def announce_data_dir(data_dir: Path) -> None:
         )
 
 
-def load_demo_data(base_url: str, key: str, data_dir: Path) -> None:
-    loaded = load_demo_data_once(
-        data_dir, load=lambda: demo_data.load(base_url, key), present=lambda: demo_data.present(base_url)
-    )
+def load_demo_data(base_url: str, key: str, data_dir: Path, supervise: Callable[[], None]) -> None:
+    """Loads in a thread of its own while this one keeps supervising the platform: a part restarting
+    meanwhile is restarted and waited for (devtools/demo_http.py), and a part that keeps crashing stops
+    the platform (`supervise` raises CrashLoop) instead of the load waiting for it."""
+    outcome: dict = {}
+
+    def load() -> None:
+        try:
+            outcome["loaded"] = load_demo_data_once(
+                data_dir, load=lambda: demo_data.load(base_url, key), present=lambda: demo_data.present(base_url)
+            )
+        except BaseException as error:  # handed to the supervising thread, which raises it
+            outcome["error"] = error
+
+    loading = threading.Thread(target=load, name="demo-data", daemon=True)
+    loading.start()
+    while loading.is_alive():
+        supervise()
+        loading.join(0.5)
+    if "error" in outcome:
+        raise outcome["error"]
+    loaded = outcome["loaded"]
     if loaded:
         print("演示数据已加载：海宁市 330481 / demo data loaded: 海宁市 330481", flush=True)
     else:
@@ -62,7 +82,7 @@ def main() -> int:
         platform.start()
         platform.wait_ready()
         if os.environ.get("DEMO_DATA", "1") != "0":
-            load_demo_data(platform.base_url, key, data_dir)
+            load_demo_data(platform.base_url, key, data_dir, platform.supervise)
         key_origin = "ADMIN_API_KEY" if os.environ.get("ADMIN_API_KEY") else data_dir / ADMIN_KEY_FILE
         print(
             f"\n平台已启动 / platform ready: {platform.base_url}  (docs: {platform.base_url}/docs)\n"

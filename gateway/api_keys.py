@@ -1,4 +1,5 @@
-"""API keys with a role, a division scope and, for a handling unit's key, the unit it acts for.
+"""API keys with a role, a division scope and, for a handling unit's key, the unit it acts for
+(for a deputy's key, the directory's deputy it is).
 
 Keys are long random secrets, so a keyed SHA-256 (HMAC with `API_KEY_PEPPER`) protects them at
 rest; a slow password hash such as argon2 would add ~50 ms to every call for no gain. Only the
@@ -29,11 +30,13 @@ class ApiKeyStore:
     async def ensure_indexes(self) -> None:
         await self.keys.create_index("key_hash", unique=True)
 
-    async def issue(self, role: Role, scope: str, label: str, unit: str | None = None) -> tuple[str, str]:
+    async def issue(
+        self, role: Role, scope: str, label: str, unit: str | None = None, deputy: str | None = None
+    ) -> tuple[str, str]:
         """A new key: returns its id and the key itself, which is not kept."""
         key_id, key = ulid_now(), KEY_PREFIX + secrets.token_urlsafe(32)
         record = {"_id": key_id, "key_hash": self.hash(key), "role": role.value, "scope": scope, "label": label}
-        await self.keys.insert_one({**record, "unit": unit, "created_at": datetime.now(UTC)})
+        await self.keys.insert_one({**record, "unit": unit, "deputy": deputy, "created_at": datetime.now(UTC)})
         return key_id, key
 
     async def bootstrap(self, key: str) -> None:

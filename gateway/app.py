@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
-from gateway import problems
+from gateway import pages, problems
 from gateway.broker import ServiceUnavailable
 from gateway.observe import ObserveRequests
 from gateway.platform import Platform
@@ -18,14 +18,25 @@ from gateway.routers import (
     grouping,
     health,
     imports,
+    legislation_comments,
+    legislation_directory,
+    legislation_drafts,
+    legislation_tasks,
     notifications,
+    notify_delivery,
+    notify_templates,
     open311,
     opinions,
     photos,
     receptions,
+    staff_users,
     suggestions,
     supervision,
+    supervision_close_loop,
+    supervision_statistics,
+    supervision_watch,
     units,
+    webhook_subscriptions,
 )
 from infra.logs import configure_logging
 from infra.settings import Settings, get_settings
@@ -50,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await platform.close()
 
-    app = FastAPI(title="人大民情平台 gateway", version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc are served by gateway.pages with local assets, not FastAPI's CDN ones
+    app = FastAPI(title="人大民情平台 gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)
     app.add_exception_handler(ServiceUnavailable, on_service_unavailable)
     routers = (
@@ -62,15 +74,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         receptions,
         directory,
         categories,
+        legislation_directory,
+        legislation_drafts,
+        legislation_tasks,
+        legislation_comments,
         cases,
         case_actions,
         supervision,
+        supervision_watch,
+        supervision_statistics,
+        supervision_close_loop,
         notifications,
+        notify_delivery,
+        notify_templates,
+        webhook_subscriptions,
         units,
         admin,
+        staff_users,
         open311,
         health,
     )
+    pages.install(app)  # before the API's routers: the QR landing page shares /s/{division}
     for module in routers:
         app.include_router(module.router)
 

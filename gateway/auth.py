@@ -33,6 +33,7 @@ def actor_of(record: dict) -> Actor:
         scope=record["scope"],
         label=record.get("label", ""),
         unit=record.get("unit"),
+        deputy=record.get("deputy"),
     )
 
 

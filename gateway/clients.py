@@ -31,6 +31,7 @@ from contracts.intake.directory import (
     StationIn,
     StationView,
 )
+from contracts.intake.evaluation_codes import EvaluationCodeSent, EvaluatorProofIn
 from contracts.intake.grouping import HotWordsView, MergeGroupIn, OpinionGroupView, SplitGroupIn
 from contracts.intake.imports import ImportOutcome
 from contracts.intake.open311 import PublicRequest, RequestQuery
@@ -63,7 +64,42 @@ from contracts.intake.suggestions import (
     SuggestionStatus,
     SuggestionView,
 )
+from contracts.legislation.aggregates import AdoptionFigures, DraftAggregate, PublicCounts
+from contracts.legislation.comments import (
+    AdoptionIn,
+    CommentReceipt,
+    CommentView,
+    ExportFile,
+    FeedPage,
+    OfflineCommentIn,
+    PublicCommentIn,
+    SubmissionView,
+    SubmitIn,
+)
+from contracts.legislation.directory import (
+    CollectionPointIn,
+    CollectionPointView,
+    ContactPointIn,
+    ContactPointView,
+    DirectoryView,
+    OfficeIn,
+    OfficerIn,
+    OfficerView,
+    OfficeView,
+    PartnersIn,
+)
+from contracts.legislation.drafts import CloseDraftIn, DraftIn, DraftStatus, DraftSummary, DraftView
+from contracts.legislation.tasks import AssignTaskIn, ForwardTaskIn, TaskView
 from contracts.notify import NotificationView
+from contracts.notify.delivery import (
+    DeliveryView,
+    DivisionPolicyIn,
+    DivisionPolicyView,
+    PreferencesIn,
+    PreferencesView,
+)
+from contracts.notify.templates import PreviewIn, PreviewView, TemplateIn, TemplateView
+from contracts.notify.webhooks import WebhookSubscriptionIn, WebhookSubscriptionView
 from contracts.paging import Page
 from contracts.routing import (
     AcceptCaseIn,
@@ -82,6 +118,25 @@ from contracts.routing import (
     UnitView,
 )
 from contracts.supervision import DeadlineView, EvaluationIn, EvaluationView, SubmitterProof
+from contracts.supervision.evaluation_window import CaseEvaluationView
+from contracts.supervision.key_items import KeyItemView, KeyRecordIn, MarkKeyItemIn, UnmarkKeyItemIn
+from contracts.supervision.reviews import ReviewOutcomeIn, ReviewView
+from contracts.supervision.statistics import (
+    RankingRulesIn,
+    RankingRulesView,
+    RankingView,
+    StatisticsQuery,
+    StatisticsView,
+)
+from contracts.supervision.watch import (
+    HalfTimeCaseView,
+    LedgerEntry,
+    LedgerSettingsIn,
+    LedgerSettingsView,
+    OverdueCaseView,
+    ReminderIn,
+    ReminderRecord,
+)
 from infra.logs import correlation_id
 
 
@@ -183,8 +238,13 @@ class IntakeClient(ServiceClient):
     async def erase_contact(self, tracking_code: str, erasure: EraseContactIn) -> ContactErasedView:
         return await self._call("erase_contact", ContactErasedView, tracking_code=tracking_code, erasure=erasure)
 
-    async def prove_submitter(self, tracking_code: str, proof: EraseContactIn) -> SubmitterProof:
-        return await self._call("prove_submitter", SubmitterProof, tracking_code=tracking_code, proof=proof)
+    async def issue_evaluation_code(self, tracking_code: str) -> EvaluationCodeSent:
+        return await self._call("issue_evaluation_code", EvaluationCodeSent, tracking_code=tracking_code)
+
+    async def prove_evaluator(self, tracking_code: str, proof: EvaluatorProofIn, address: str) -> SubmitterProof:
+        return await self._call(
+            "prove_evaluator", SubmitterProof, tracking_code=tracking_code, proof=proof, address=address
+        )
 
     async def unknown_photos(self, photo_ids: list[str]) -> list[str]:
         return await self._call("unknown_photos", list[str], photo_ids=photo_ids)
@@ -368,6 +428,81 @@ class SupervisionClient(ServiceClient):
     async def evaluate_as_citizen(self, case_id: str, evaluation: EvaluationIn) -> EvaluationView:
         return await self._call("evaluate_as_citizen", EvaluationView, case_id=case_id, evaluation=evaluation)
 
+    # close the loop: evaluation state, key items (重点督办), follow-up reviews (回头看)
+    async def evaluation_state(self, case_id: str, actor: Actor) -> CaseEvaluationView:
+        return await self._call("evaluation_state", CaseEvaluationView, case_id=case_id, actor=actor)
+
+    async def mark_key_item(self, case_id: str, mark: MarkKeyItemIn, actor: Actor) -> KeyItemView:
+        return await self._call("mark_key_item", KeyItemView, case_id=case_id, mark=mark, actor=actor)
+
+    async def unmark_key_item(self, case_id: str, unmark: UnmarkKeyItemIn, actor: Actor) -> KeyItemView:
+        return await self._call("unmark_key_item", KeyItemView, case_id=case_id, unmark=unmark, actor=actor)
+
+    async def record_key_item(self, case_id: str, record: KeyRecordIn, actor: Actor) -> KeyItemView:
+        return await self._call("record_key_item", KeyItemView, case_id=case_id, record=record, actor=actor)
+
+    async def key_item(self, case_id: str, actor: Actor) -> KeyItemView:
+        return await self._call("key_item", KeyItemView, case_id=case_id, actor=actor)
+
+    async def key_items(self, division_prefix: str, period: str, limit: int, after: str | None) -> Page[KeyItemView]:
+        return await self._call(
+            "key_items", Page[KeyItemView], division_prefix=division_prefix, period=period, limit=limit, after=after
+        )
+
+    async def record_review(self, review_id: str, outcome: ReviewOutcomeIn, actor: Actor) -> ReviewView:
+        return await self._call("record_review", ReviewView, review_id=review_id, outcome=outcome, actor=actor)
+
+    async def reviews(
+        self, division_prefix: str, state: str | None, kind: str | None, limit: int, after: str | None
+    ) -> Page[ReviewView]:
+        return await self._call(
+            "reviews",
+            Page[ReviewView],
+            division_prefix=division_prefix,
+            state=state,
+            kind=kind,
+            limit=limit,
+            after=after,
+        )
+
+    # the deadline watch and the public ledger (services/supervision/deadline_watch, ledger)
+    async def overdue_cases(self, division_prefix: str, limit: int, after: str | None) -> Page[OverdueCaseView]:
+        return await self._call(
+            "overdue_cases", Page[OverdueCaseView], division_prefix=division_prefix, limit=limit, after=after
+        )
+
+    async def half_time_cases(self, division_prefix: str, limit: int, after: str | None) -> Page[HalfTimeCaseView]:
+        return await self._call(
+            "half_time_cases", Page[HalfTimeCaseView], division_prefix=division_prefix, limit=limit, after=after
+        )
+
+    async def record_reminder(self, case_id: str, reminder: ReminderIn, actor: Actor) -> ReminderRecord:
+        return await self._call("record_reminder", ReminderRecord, case_id=case_id, reminder=reminder, actor=actor)
+
+    async def public_ledger(self, division_prefix: str, limit: int, after: str | None) -> Page[LedgerEntry]:
+        return await self._call(
+            "public_ledger", Page[LedgerEntry], division_prefix=division_prefix, limit=limit, after=after
+        )
+
+    async def ledger_settings(self, division: str) -> LedgerSettingsView:
+        return await self._call("ledger_settings", LedgerSettingsView, division=division)
+
+    async def set_ledger_settings(self, division: str, settings: LedgerSettingsIn) -> LedgerSettingsView:
+        return await self._call("set_ledger_settings", LedgerSettingsView, division=division, settings=settings)
+
+    # 督办 statistics and 红黑榜 (services/supervision/statistics, rankings)
+    async def statistics(self, query: StatisticsQuery) -> StatisticsView:
+        return await self._call("statistics", StatisticsView, query=query.model_dump(by_alias=True))
+
+    async def rankings(self, division: str, period: str) -> RankingView:
+        return await self._call("rankings", RankingView, division=division, period=period)
+
+    async def ranking_rules(self, division: str) -> RankingRulesView:
+        return await self._call("ranking_rules", RankingRulesView, division=division)
+
+    async def set_ranking_rules(self, division: str, rules: RankingRulesIn) -> RankingRulesView:
+        return await self._call("set_ranking_rules", RankingRulesView, division=division, rules=rules)
+
 
 class NotifyClient(ServiceClient):
     service = "notify"
@@ -383,6 +518,203 @@ class NotifyClient(ServiceClient):
             limit=limit,
             after=after,
         )
+
+    async def unread_count(self, recipient: str) -> int:
+        return await self._call("unread_count", int, recipient=recipient)
+
+    async def mark_read(self, notification_id: str, recipient: str) -> NotificationView:
+        return await self._call("mark_read", NotificationView, notification_id=notification_id, recipient=recipient)
+
+    async def preferences(self, recipient: str, division: str) -> PreferencesView:
+        return await self._call("preferences", PreferencesView, recipient=recipient, division=division)
+
+    async def set_preferences(self, recipient: str, division: str, preferences: PreferencesIn) -> PreferencesView:
+        return await self._call(
+            "set_preferences", PreferencesView, recipient=recipient, division=division, preferences=preferences
+        )
+
+    async def division_policy(self, division: str) -> DivisionPolicyView:
+        return await self._call("division_policy", DivisionPolicyView, division=division)
+
+    async def set_division_policy(self, division: str, policy: DivisionPolicyIn) -> DivisionPolicyView:
+        return await self._call("set_division_policy", DivisionPolicyView, division=division, policy=policy)
+
+    async def deliveries(
+        self, division: str, event_id: str | None, recipient: str | None, limit: int, after: str | None
+    ) -> Page[DeliveryView]:
+        return await self._call(
+            "deliveries",
+            Page[DeliveryView],
+            division=division,
+            event_id=event_id,
+            recipient=recipient,
+            limit=limit,
+            after=after,
+        )
+
+    async def replay_delivery(self, delivery_id: str, scope: str) -> DeliveryView:
+        return await self._call("replay_delivery", DeliveryView, delivery_id=delivery_id, scope=scope)
+
+    # templates (services/notify/templates)
+    async def notify_templates(self, division: str, event_type: str | None) -> list[TemplateView]:
+        return await self._call("notify_templates", list[TemplateView], division=division, event_type=event_type)
+
+    async def notify_template(self, division: str, event_type: str, channel: str) -> TemplateView:
+        return await self._call(
+            "notify_template", TemplateView, division=division, event_type=event_type, channel=channel
+        )
+
+    async def save_notify_template(
+        self, division: str, event_type: str, channel: str, template: TemplateIn, actor: Actor
+    ) -> TemplateView:
+        return await self._call(
+            "save_notify_template",
+            TemplateView,
+            division=division,
+            event_type=event_type,
+            channel=channel,
+            template=template,
+            actor=actor,
+        )
+
+    async def reset_notify_template(self, division: str, event_type: str, channel: str) -> TemplateView:
+        return await self._call(
+            "reset_notify_template", TemplateView, division=division, event_type=event_type, channel=channel
+        )
+
+    async def preview_notify_template(self, preview: PreviewIn) -> PreviewView:
+        return await self._call("preview_notify_template", PreviewView, preview=preview)
+
+    # webhook subscriptions (services/notify/webhooks)
+    async def webhook_subscriptions(self, division_prefix: str) -> list[WebhookSubscriptionView]:
+        return await self._call("webhook_subscriptions", list[WebhookSubscriptionView], division_prefix=division_prefix)
+
+    async def create_webhook_subscription(
+        self, subscription: WebhookSubscriptionIn, actor: Actor
+    ) -> WebhookSubscriptionView:
+        return await self._call(
+            "create_webhook_subscription", WebhookSubscriptionView, subscription=subscription, actor=actor
+        )
+
+    async def verify_webhook_subscription(self, subscription_id: str, actor: Actor) -> WebhookSubscriptionView:
+        return await self._call(
+            "verify_webhook_subscription", WebhookSubscriptionView, subscription_id=subscription_id, actor=actor
+        )
+
+    async def delete_webhook_subscription(self, subscription_id: str, actor: Actor) -> None:
+        await self._call("delete_webhook_subscription", type(None), subscription_id=subscription_id, actor=actor)
+
+
+class LegislationClient(ServiceClient):
+    service = "legislation"
+
+    # the directory: offices, contact points and partners, officers, collection points
+    async def register_office(self, office: OfficeIn) -> OfficeView:
+        return await self._call("register_office", OfficeView, office=office)
+
+    async def register_point(self, point: ContactPointIn) -> ContactPointView:
+        return await self._call("register_point", ContactPointView, point=point)
+
+    async def set_partners(self, point_id: str, partners: PartnersIn, actor: Actor) -> ContactPointView:
+        return await self._call("set_partners", ContactPointView, point_id=point_id, partners=partners, actor=actor)
+
+    async def register_officer(self, officer: OfficerIn, actor: Actor) -> OfficerView:
+        return await self._call("register_officer", OfficerView, officer=officer, actor=actor)
+
+    async def register_collection_point(self, entry: CollectionPointIn, actor: Actor) -> CollectionPointView:
+        return await self._call("register_collection_point", CollectionPointView, entry=entry, actor=actor)
+
+    async def contact_point(self, point_id: str) -> ContactPointView:
+        return await self._call("contact_point", ContactPointView, point_id=point_id)
+
+    async def legislative_directory(self, division_prefix: str) -> DirectoryView:
+        return await self._call("legislative_directory", DirectoryView, division_prefix=division_prefix)
+
+    # drafts and their consultation windows
+    async def create_draft(self, draft: DraftIn, actor: Actor) -> DraftView:
+        return await self._call("create_draft", DraftView, draft=draft, actor=actor)
+
+    async def close_draft(self, draft_id: str, close: CloseDraftIn, actor: Actor) -> DraftView:
+        return await self._call("close_draft", DraftView, draft_id=draft_id, close=close, actor=actor)
+
+    async def draft(self, draft_id: str, actor: Actor) -> DraftView:
+        return await self._call("draft", DraftView, draft_id=draft_id, actor=actor)
+
+    async def draft_versions(self, draft_id: str, actor: Actor) -> list[DraftSummary]:
+        return await self._call("draft_versions", list[DraftSummary], draft_id=draft_id, actor=actor)
+
+    async def drafts(
+        self, division_prefix: str, status: DraftStatus | None, limit: int, after: str | None
+    ) -> Page[DraftSummary]:
+        return await self._call(
+            "drafts", Page[DraftSummary], division_prefix=division_prefix, status=status, limit=limit, after=after
+        )
+
+    async def public_drafts(self, division_prefix: str, limit: int, after: str | None) -> Page[DraftSummary]:
+        return await self._call(
+            "public_drafts", Page[DraftSummary], division_prefix=division_prefix, limit=limit, after=after
+        )
+
+    async def public_draft(self, draft_id: str) -> DraftView:
+        return await self._call("public_draft", DraftView, draft_id=draft_id)
+
+    # consultation tasks and their forwarding
+    async def assign_task(self, draft_id: str, task: AssignTaskIn, actor: Actor) -> TaskView:
+        return await self._call("assign_task", TaskView, draft_id=draft_id, task=task, actor=actor)
+
+    async def forward_task(self, task_id: str, forward: ForwardTaskIn, actor: Actor) -> TaskView:
+        return await self._call("forward_task", TaskView, task_id=task_id, forward=forward, actor=actor)
+
+    async def task(self, task_id: str, actor: Actor) -> TaskView:
+        return await self._call("task", TaskView, task_id=task_id, actor=actor)
+
+    async def tasks(
+        self, draft_id: str | None, point_id: str | None, actor: Actor, limit: int, after: str | None
+    ) -> Page[TaskView]:
+        return await self._call(
+            "tasks", Page[TaskView], draft_id=draft_id, point_id=point_id, actor=actor, limit=limit, after=after
+        )
+
+    # comments: receiving, review and submission, the aggregated pull and feed, files, adoption
+    async def submit_public_comment(self, draft_id: str, comment: PublicCommentIn) -> CommentReceipt:
+        return await self._call("submit_public_comment", CommentReceipt, draft_id=draft_id, comment=comment)
+
+    async def record_offline_comment(self, draft_id: str, comment: OfflineCommentIn, actor: Actor) -> CommentView:
+        return await self._call("record_offline_comment", CommentView, draft_id=draft_id, comment=comment, actor=actor)
+
+    async def comment(self, comment_id: str, actor: Actor) -> CommentView:
+        return await self._call("comment", CommentView, comment_id=comment_id, actor=actor)
+
+    async def review_comment(self, comment_id: str, action: str, body: BaseModel | None, actor: Actor) -> CommentView:
+        return await self._call(
+            "review_comment", CommentView, comment_id=comment_id, action=action, body=body, actor=actor
+        )
+
+    async def submit_comments(self, draft_id: str, submission: SubmitIn, actor: Actor) -> SubmissionView:
+        return await self._call(
+            "submit_comments", SubmissionView, draft_id=draft_id, submission=submission, actor=actor
+        )
+
+    async def decide_adoption(self, comment_id: str, decision: AdoptionIn, actor: Actor) -> CommentView:
+        return await self._call("decide_adoption", CommentView, comment_id=comment_id, decision=decision, actor=actor)
+
+    async def adoption_figures(self, kind: str, key: str) -> AdoptionFigures:
+        return await self._call("adoption_figures", AdoptionFigures, kind=kind, key=key)
+
+    async def comment_aggregates(self, draft_id: str, article: int | None, actor: Actor) -> DraftAggregate:
+        return await self._call("comment_aggregates", DraftAggregate, draft_id=draft_id, article=article, actor=actor)
+
+    async def public_comment_counts(self, draft_id: str) -> PublicCounts:
+        return await self._call("public_comment_counts", PublicCounts, draft_id=draft_id)
+
+    async def comment_feed(self, draft_id: str, cursor: str | None, limit: int, actor: Actor) -> FeedPage:
+        return await self._call("comment_feed", FeedPage, draft_id=draft_id, cursor=cursor, limit=limit, actor=actor)
+
+    async def export_comments(self, draft_id: str, format: str, actor: Actor) -> ExportFile:
+        return await self._call("export_comments", ExportFile, draft_id=draft_id, format=format, actor=actor)
+
+    async def comment_report(self, draft_id: str, actor: Actor) -> ExportFile:
+        return await self._call("comment_report", ExportFile, draft_id=draft_id, actor=actor)
 
 
 class PhotoFiles:

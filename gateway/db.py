@@ -37,6 +37,23 @@ class AwaitableCollection:
     async def create_index(self, *args, **kwargs):
         return self._collection.create_index(*args, **kwargs)
 
+    def find(self, *args, **kwargs):
+        return AwaitableCursor(self._collection.find(*args, **kwargs))
+
+
+class AwaitableCursor:
+    """The embedded store's cursor with PyMongo's async `to_list`."""
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+
+    def sort(self, *args, **kwargs):
+        self._cursor = self._cursor.sort(*args, **kwargs)
+        return self
+
+    async def to_list(self, length: int | None = None):
+        return list(self._cursor.limit(length or 0))
+
 
 class GatewayDatabase:
     def __init__(self, mongo_url: str | None, data_dir: Path):

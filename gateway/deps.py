@@ -13,7 +13,7 @@ from contracts.actor import Actor
 from contracts.vocabulary import DIVISION_CODE, Role
 from gateway.api_keys import ApiKeyStore
 from gateway.auth import current_principal, require_scope
-from gateway.clients import IntakeClient, NotifyClient, RoutingClient, SupervisionClient
+from gateway.clients import IntakeClient, LegislationClient, NotifyClient, RoutingClient, SupervisionClient
 from gateway.platform import Platform
 from gateway.problems import Problem
 from gateway.stores import DivisionStore
@@ -94,6 +94,10 @@ async def notify_client(request: Request) -> NotifyClient:
     return running_platform(request).notify
 
 
+async def legislation_client(request: Request) -> LegislationClient:
+    return running_platform(request).legislation
+
+
 async def division_store(request: Request) -> DivisionStore:
     return running_platform(request).divisions
 
@@ -108,6 +112,7 @@ Routing = Annotated[RoutingClient, Depends(routing_client)]
 Supervision = Annotated[SupervisionClient, Depends(supervision_client)]
 Notify = Annotated[NotifyClient, Depends(notify_client)]
 Divisions = Annotated[DivisionStore, Depends(division_store)]
+Legislation = Annotated[LegislationClient, Depends(legislation_client)]
 ApiKeys = Annotated[ApiKeyStore, Depends(api_key_store)]
 
 

@@ -5,11 +5,13 @@ import logging
 from contracts.intake.opinions import SubmitOpinion
 from gateway.api_keys import ApiKeyStore
 from gateway.broker import Broker
-from gateway.clients import IntakeClient, NotifyClient, PhotoFiles, RoutingClient, SupervisionClient
+from gateway.clients import IntakeClient, LegislationClient, NotifyClient, PhotoFiles, RoutingClient, SupervisionClient
 from gateway.db import GatewayDatabase
 from gateway.idempotency import IdempotencyStore
 from gateway.rate_limit import RateLimiter, parse_limit
 from gateway.references import References
+from gateway.sessions import SessionStore
+from gateway.staff_users import StaffUserStore
 from gateway.stores import DivisionStore
 from infra.pii import PiiCipher
 from infra.settings import Settings
@@ -26,6 +28,8 @@ class Platform:
         self.api_keys = ApiKeyStore(self.db.collection("api_keys"), settings.api_key_pepper)
         self.divisions = DivisionStore(self.db.collection("divisions"))
         self.idempotency = IdempotencyStore(self.db.collection("idempotency"))
+        self.staff_users = StaffUserStore(self.db.collection("staff_users"), self.db.collection("signin_failures"))
+        self.sessions = SessionStore(self.db.collection("sessions"))
         self.broker = Broker(settings.amqp_uri, settings.rpc_timeout_seconds)
         self.intake = IntakeClient(self.broker)
         self.references = References(self.intake)
@@ -33,6 +37,7 @@ class Platform:
         self.routing = RoutingClient(self.broker)
         self.supervision = SupervisionClient(self.broker)
         self.notify = NotifyClient(self.broker)
+        self.legislation = LegislationClient(self.broker)
         self.cipher = PiiCipher(settings.pii_keys)
         limit = parse_limit(settings.public_rate_limit)
         self.public_limiter = RateLimiter(*limit) if limit else None
@@ -40,6 +45,7 @@ class Platform:
     async def start(self) -> None:
         await self.api_keys.ensure_indexes()
         await self.idempotency.ensure_indexes()
+        await self.sessions.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
             await self.api_keys.bootstrap(self.settings.admin_api_key)

@@ -124,12 +124,25 @@ class ApiKeyIn(Strict):
         default=None, description="承办单位的密钥所代表的单位 / for a handler's key: the unit it acts for"
     )
 
+    deputy_id: EntityId | None = Field(
+        default=None,
+        description="代表的密钥所代表的人大代表（代表名录中的编号）/ for a deputy's key: the directory's deputy it is",
+        examples=["deputy-zhang-wei"],
+    )
+
     @field_validator("unit")
     @classmethod
     def only_for_handlers(cls, unit: str | None, info: ValidationInfo) -> str | None:
         if unit is not None and info.data.get("role") is not Role.HANDLER:
             raise ValueError("只有承办单位的密钥可以指定单位 (only a handler's key acts for a unit)")
         return unit
+
+    @field_validator("deputy_id")
+    @classmethod
+    def only_for_deputies(cls, deputy_id: str | None, info: ValidationInfo) -> str | None:
+        if deputy_id is not None and info.data.get("role") is not Role.DEPUTY:
+            raise ValueError("只有代表的密钥可以指定代表 (only a deputy's key names a deputy)")
+        return deputy_id
 
 
 class ApiKeyCreated(BaseModel):
@@ -139,6 +152,7 @@ class ApiKeyCreated(BaseModel):
     scope: str
     label: str
     unit: str | None = None
+    deputy_id: str | None = None
 
 
 class DivisionIn(Strict):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from contracts.vocabulary import division_prefix
 from infra.embedded import EmbeddedClient
 
 log = logging.getLogger(__name__)
@@ -36,4 +37,4 @@ def open_client(mongo_url: str | None, data_dir: Path, owner: str) -> MongoClien
 
 def division_prefix_filter(prefix: str) -> dict:
     """Matches a division code and every code below it; an anchored prefix uses the index."""
-    return {"$regex": "^" + re.escape(prefix)}
+    return {"$regex": "^" + re.escape(division_prefix(prefix))}

@@ -67,6 +67,21 @@ class PiiCipher:
     def open_dict(self, sealed: dict) -> dict[str, str | None]:
         return self.open(SealedContact.model_validate(sealed))
 
+    def seal_text(self, text: str) -> dict[str, str]:
+        """Any other personal text (e.g. the addresses a principal is reached at), sealed the same way."""
+        nonce = os.urandom(12)
+        ciphertext = self._ciphers[self._active].encrypt(nonce, text.encode(), self._active.encode())
+        return {
+            "key_id": self._active,
+            "nonce": base64.b64encode(nonce).decode(),
+            "ciphertext": base64.b64encode(ciphertext).decode(),
+        }
+
+    def open_text(self, sealed: dict[str, str]) -> str:
+        key_id = sealed["key_id"]
+        nonce, ciphertext = base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["ciphertext"])
+        return self._ciphers[key_id].decrypt(nonce, ciphertext, key_id.encode()).decode()
+
     def phone_hash(self, phone: str) -> str:
         """HMAC of the normalised number with the active key: finds a citizen's items without decrypting."""
         return hmac.new(self._lookup_key, phone.encode(), hashlib.sha256).hexdigest()

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Path
 
 from contracts.vocabulary import DIVISION_CODE
 from gateway.auth import require_scope
-from gateway.deps import Admin, ApiKeys, Divisions, Routing, administered
+from gateway.deps import Admin, ApiKeys, Divisions, Intake, Routing, administered
+from gateway.deputy_keys import check_deputy
 from gateway.problems import Problem, problem_responses
 from gateway.schemas import ApiKeyCreated, ApiKeyIn, DivisionIn, DivisionOut
 
@@ -21,15 +22,18 @@ DivisionCodePath = Annotated[str, Path(examples=["330481"])]
 
 @router.post("/api-keys", status_code=201, response_model=ApiKeyCreated, responses=problem_responses(401, 403, 422))
 async def create_api_key(
-    body: ApiKeyIn, principal: Admin, divisions: Divisions, api_keys: ApiKeys, routing: Routing
+    body: ApiKeyIn, principal: Admin, divisions: Divisions, api_keys: ApiKeys, routing: Routing, intake: Intake
 ) -> ApiKeyCreated:
-    """A key with a role and a division scope; a handler's key may name the unit it acts for."""
+    """A key with a role and a division scope; a handler's key may name the unit it acts for, a
+    deputy's key the directory's deputy it is (only that deputy then evaluates its suggestions' replies)."""
     await administered(principal, divisions, body.scope, "scope")
     if body.unit is not None:
         unit = await routing.unit(body.unit)
         require_scope(principal, unit.division, "unit")
-    key_id, key = await api_keys.issue(body.role, body.scope, body.label, body.unit)
-    return ApiKeyCreated(id=key_id, key=key, role=body.role, scope=body.scope, label=body.label, unit=body.unit)
+    if body.deputy_id is not None:
+        await check_deputy(principal, intake, body.deputy_id)
+    key_id, key = await api_keys.issue(body.role, body.scope, body.label, body.unit, deputy=body.deputy_id)
+    return ApiKeyCreated(id=key_id, key=key, **body.model_dump(include={"role", "scope", "label", "unit", "deputy_id"}))
 
 
 @router.delete("/api-keys/{key_id}", status_code=204, responses=problem_responses(401, 403, 404))

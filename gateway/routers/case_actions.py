@@ -24,6 +24,7 @@ from contracts.routing import (
     ExtensionRequestIn,
     JointMeetingIn,
     MeetingIn,
+    MeetingRequestIn,
     MergeIn,
     PauseIn,
     ProgressIn,
@@ -76,7 +77,9 @@ async def evaluate(
 ) -> EvaluationView:
     """满意度测评: the deputy evaluates the reply to their suggestion (a `JY-` case in their scope):
     satisfied / basically_satisfied / unsatisfied, once per reply. Unsatisfied reopens the case
-    (不满意件再办理). A case not yet replied, or a second evaluation, is refused (409)."""
+    (不满意件再办理). A case not yet replied, or a second evaluation, is refused (409). Only the
+    suggestion's lead deputy, named by the key's `deputy_id`, evaluates (another deputy: 403); an
+    admin whose scope covers the case may record it on the deputy's behalf."""
     return await supervision.evaluate_case(case_id, body, principal)
 
 
@@ -111,6 +114,14 @@ async def record_meeting(case_id: CaseId, body: MeetingIn, principal: Handler, r
     """三见面: a meeting before, during or after handling with the deputy or the citizen: date, form,
     participants. Staff only."""
     return await act(routing, case_id, "record-meeting", body, principal)
+
+
+@router.post("/cases/{case_id}/request-meeting", **ACTION)
+async def request_meeting(case_id: CaseId, body: MeetingRequestIn, principal: Handler, routing: Routing) -> CaseView:
+    """约见请求: the lead unit of an accepted or reopened case asks the deputy (the suggestion's lead deputy,
+    or the deputy who received the item) to meet before, during or after handling, on a date not yet
+    past, at a place; the deputy gets an inbox notice. Other units: 403 field `unit`."""
+    return await act(routing, case_id, "request-meeting", body, principal)
 
 
 @router.post("/cases/{case_id}/joint-meeting", **ACTION)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from prometheus_client import Counter
 
+from contracts.intake.evaluation_codes import EvaluatorProofIn
 from contracts.intake.opinions import (
     STAFF_CHANNELS,
     ContactErasedView,
@@ -217,13 +218,22 @@ async def evaluate_opinion(
     intake: Intake,
     supervision: Supervision,
 ) -> EvaluationView:
-    """满意度测评 without an account: the citizen proves the item is theirs with the last four digits
-    of the phone they gave, and rates the reply once. Unsatisfied reopens the case (不满意件再办理)."""
+    """满意度测评 without an account: the citizen proves the item is theirs with the one-time code sent
+    to their phone (`POST .../evaluation-code`) or the last four digits of that phone, and rates the
+    reply once. Wrong tries count per code and per client address; past either limit even the right
+    proof is refused. Unsatisfied reopens the case (不满意件再办理) until the re-handling limit, after
+    which the case goes on the key supervision list instead."""
     enforce_public_rate_limit(request, platform.public_limiter)
-    proof = await intake.prove_submitter(
-        checked_code(tracking_code), EraseContactIn(phone_last_four=body.phone_last_four)
+    code = checked_code(tracking_code)
+    if bool(body.one_time_code) == bool(body.phone_last_four):
+        raise Problem(
+            422, "请提供验证码或手机号后四位之一", "Give either one_time_code or phone_last_four", "phone_last_four"
+        )
+    address = request.client.host if request.client else "unknown"
+    proof = await intake.prove_evaluator(
+        code, EvaluatorProofIn(one_time_code=body.one_time_code, phone_last_four=body.phone_last_four), address
     )
-    evaluation = EvaluationIn.model_validate(body.model_dump(exclude={"phone_last_four"}))
+    evaluation = EvaluationIn.model_validate(body.model_dump(exclude={"phone_last_four", "one_time_code"}))
     return await supervision.evaluate_as_citizen(proof.case_id, evaluation)
 
 

@@ -238,9 +238,11 @@ def proves_submitter(opinion: Opinion, contact: dict | None, last_four: str) -> 
 
 def evaluation_recorded(opinion: Opinion, event: EvaluationRecorded) -> Opinion:
     """满意度测评: the citizen sees the rating; a satisfied reply is evaluated, an unsatisfied one
-    becomes reopened when routing says so (case.reopened)."""
+    becomes reopened when routing says so (case.reopened), or stays evaluated once the re-handling
+    limit is reached (`reopen` false: supervision's key list takes it on)."""
     update: dict = {"evaluation": event.rating.value}
-    if event.rating is not Rating.UNSATISFIED and opinion.status is CaseStatus.REPLIED:
+    settled = event.rating is not Rating.UNSATISFIED or not event.reopen
+    if settled and opinion.status is CaseStatus.REPLIED:
         step = public_step(CaseStatus.EVALUATED, event.at, "supervision", "满意度测评 (evaluated)")
         update |= {"status": CaseStatus.EVALUATED, "history": [*opinion.history, step]}
     return opinion.model_copy(update=update)

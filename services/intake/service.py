@@ -25,10 +25,12 @@ from infra.nameko_entrypoints import command_handler, event_handler, rpc
 from infra.nameko_service import StoredService
 from services.intake import handlers, opinion
 from services.intake.directory.entrypoints import DirectoryEntrypoints
+from services.intake.evaluation_codes.entrypoints import EvaluationCodeEntrypoints
 from services.intake.grouping import follow
 from services.intake.grouping.entrypoints import GroupingEntrypoints
 from services.intake.imports.entrypoints import ImportEntrypoints
 from services.intake.listing.entrypoints import ListingEntrypoints
+from services.intake.notice_contact.entrypoints import NoticeContactEntrypoints
 from services.intake.photos.entrypoints import PhotoEntrypoints
 from services.intake.receptions.entrypoints import ReceptionEntrypoints
 from services.intake.store import IntakeStore
@@ -44,6 +46,8 @@ class IntakeService(
     GroupingEntrypoints,
     ImportEntrypoints,
     ListingEntrypoints,
+    EvaluationCodeEntrypoints,
+    NoticeContactEntrypoints,
     StoredService,
 ):
     """Opinions here; each other capability's entrypoints live in its own package and are mixed in."""
@@ -135,13 +139,6 @@ class IntakeService(
             self.store, self.cipher, tracking_code, last_four, utc_now(), correlation_id.get()
         )
         return view.model_dump(mode="json")
-
-    @rpc
-    def prove_submitter(self, tracking_code: str, proof: dict) -> dict:
-        """The case a citizen may evaluate, once they proved the item is theirs."""
-        last_four = parse(EraseContactIn, proof).phone_last_four
-        answer = handlers.prove_submitter(self.store, self.cipher, tracking_code, last_four, correlation_id.get())
-        return answer.model_dump(mode="json")
 
     @event_handler(EvaluationRecorded)
     def on_evaluation_recorded(self, body):

@@ -10,6 +10,7 @@ from infra.outbox import Publish
 from infra.sequences import Sequences
 from services.intake.categories import NATIONAL_DEFAULT, enclosing
 from services.intake.directory.store import DirectoryStore
+from services.intake.evaluation_codes.store import EvaluationCodeStore
 from services.intake.grouping.store import GroupingStore
 from services.intake.imports.store import ImportStore
 from services.intake.opinion import Opinion
@@ -30,6 +31,7 @@ class IntakeStore:
         self.photos = PhotoStore(db)
         self.grouping = GroupingStore(db, publish)
         self.imports = ImportStore(db)
+        self.evaluation_codes = EvaluationCodeStore(db, publish)
 
     def ensure_indexes(self) -> None:
         self.opinions.collection.create_index([("division", 1), ("submitted_at", -1)])
@@ -40,9 +42,11 @@ class IntakeStore:
         self.opinions.ensure_indexes()
         for part in (self.directory, self.receptions, self.suggestions, self.photos, self.grouping, self.imports):
             part.ensure_indexes()
+        self.evaluation_codes.ensure_indexes()
 
     def sweep(self, older_than: timedelta) -> int:
-        return sum(part.sweep(older_than) for part in (self.opinions, self.suggestions, self.grouping))
+        parts = (self.opinions, self.suggestions, self.grouping, self.evaluation_codes)
+        return sum(part.sweep(older_than) for part in parts)
 
     def next_case_number(self, county: str, year: int, tracking_code: str) -> int:
         """The county's next number in `year`, gap-free under concurrent submissions (infra.sequences)."""

@@ -6,13 +6,20 @@ from contracts.envelope import Envelope
 from contracts.intake.opinions import ContactErased
 from contracts.paging import Page
 from contracts.routing import CaseAssigned, CaseEvent
-from services.notify import notification
+from services.notify import item_notices, notification
 from services.notify.notification import for_case_assigned
 from services.notify.store import InboxStore
 
 
 def notify_case_assigned(store: InboxStore, event: CaseAssigned, envelope: Envelope, now: datetime) -> None:
     for note in for_case_assigned(envelope.event_id, event, now):
+        store.notifications.add(note)
+    # the units are remembered for a reopen; the citizen who left a contact hears of the assignment
+    store.follow_units(event.case_id, [event.lead_unit.id, *(unit.id for unit in event.co_units)])
+    if event.deputy:  # a formal suggestion: its lead deputy is asked to evaluate the reply
+        store.follow_suggestion(event.case_id, event.deputy)
+    followers = store.followers_of(event.case_id)
+    for note in item_notices.for_case_assigned_citizen(envelope.event_id, event, followers, now):
         store.notifications.add(note)
 
 

@@ -20,6 +20,7 @@ class Notification(BaseModel):
     body: str
     created_at: Instant
     case_id: str | None = None
+    read_at: Instant | None = None  # when the recipient marked it read in the in-app inbox
     version: int = 0
 
 

@@ -7,11 +7,31 @@ from infra.nameko_dependencies import StoreProvider
 from infra.nameko_entrypoints import event_handler, rpc
 from infra.nameko_service import StoredService
 from services.notify import handlers
+from services.notify.close_loop_notices import CloseLoopNoticeEntrypoints
+from services.notify.delivery.entrypoints import DeliveryEntrypoints
+from services.notify.item_entrypoints import ItemNoticeEntrypoints
+from services.notify.legislation_notices import LegislationNoticeEntrypoints
+from services.notify.meeting_notices import MeetingNoticeEntrypoints
 from services.notify.store import InboxStore
+from services.notify.templates.entrypoints import TemplateEntrypoints
 from services.notify.views import notification_view
+from services.notify.watch_notices import WatchNoticeEntrypoints
+from services.notify.webhook_fanout import WebhookFanoutEntrypoints
+from services.notify.webhooks.entrypoints import WebhookEntrypoints
 
 
-class NotifyService(StoredService):
+class NotifyService(
+    ItemNoticeEntrypoints,
+    DeliveryEntrypoints,
+    WatchNoticeEntrypoints,
+    CloseLoopNoticeEntrypoints,
+    TemplateEntrypoints,
+    WebhookEntrypoints,
+    LegislationNoticeEntrypoints,
+    MeetingNoticeEntrypoints,
+    WebhookFanoutEntrypoints,
+    StoredService,
+):
     name = "notify"
 
     store: InboxStore = StoreProvider(InboxStore, "notify")

@@ -1,45 +1,6 @@
-"""Working days on the State Council's holiday schedule, 调休 included, with per-county overrides.
+"""routing's working calendar: the shared arithmetic of `infra.working_days` (moved there so that
+supervision counts reminders on the same calendar)."""
 
-chinese-calendar knows the years the State Council has published. For a year it does not know,
-weekdays count as working days and the result says so (`calendar_fallback`), never silently.
-"""
+from infra.working_days import Deadline, WorkingCalendar
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-import chinese_calendar
-
-
-@dataclass(frozen=True)
-class Deadline:
-    due_date: date
-    working_days: int
-    calendar_fallback: bool
-
-
-class WorkingCalendar:
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
-        """`overrides` maps a date to True (a working day) or False (a day off) for one county."""
-        self.overrides = dict(overrides or {})
-
-    def is_workday(self, day: date) -> tuple[bool, bool]:
-        """Returns (is a working day, decided by the fallback rule)."""
-        if day in self.overrides:
-            return self.overrides[day], False
-        try:
-            return chinese_calendar.is_workday(day), False
-        except NotImplementedError:
-            return day.weekday() < 5, True
-
-    def add_working_days(self, start: date, working_days: int) -> Deadline:
-        """The `working_days`-th working day after `start` (the start day itself is not counted)."""
-        if working_days < 1:
-            raise ValueError("working_days must be at least 1")
-        day, counted, fallback = start, 0, False
-        while counted < working_days:
-            day += timedelta(days=1)
-            workday, guessed = self.is_workday(day)
-            fallback = fallback or guessed
-            counted += workday
-        return Deadline(due_date=day, working_days=working_days, calendar_fallback=fallback)
+__all__ = ["Deadline", "WorkingCalendar"]

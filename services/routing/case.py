@@ -25,6 +25,7 @@ from contracts.routing import (
     CaseExtensionDecided,
     CaseExtensionRequested,
     CaseMeetingRecorded,
+    CaseMeetingRequested,
     CaseMerged,
     CasePaused,
     CaseProgressRecorded,
@@ -50,6 +51,8 @@ from contracts.routing import (
     JointMeetingIn,
     MeetingIn,
     MeetingRecord,
+    MeetingRequestIn,
+    MeetingRequestRecord,
     MergeIn,
     PauseIn,
     PauseReason,
@@ -101,6 +104,7 @@ class Case(BaseModel):
     co_opinions: list[CoOpinionRecord] = []
     progress: list[ProgressRecord] = []
     meetings: list[MeetingRecord] = []
+    meeting_requests: list[MeetingRequestRecord] = []  # 约见请求 to the deputy (request_meeting)
     extensions: list[ExtensionRecord] = []
     paused: PauseRecord | None = None
     pauses: list[PauseRecord] = []
@@ -108,6 +112,7 @@ class Case(BaseModel):
     assignment_working_days: int | None = None  # receipt to assignment in working days (rules helper)
     consultations: list[ConsultationRound] = []  # 征求拟办单位意见 before assignment (consult)
     merged_into: str | None = None  # 合并处置: the primary case (merge, by hand or from opinion.merged)
+    deputy: str | None = None  # a suggestion's lead deputy (领衔代表), told to supervision at assignment
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,11 @@ def hand_over(
         working_days=deadline.working_days,
         calendar_fallback=deadline.calendar_fallback,
         transitions=case.history[-2:],
+        case_number=case.case_number,
+        category=case.category,
+        channel=case.channel,
+        received_at=case.received_at,
+        deputy=case.deputy,
     )
     return Decision(case, [event])
 
@@ -356,6 +366,39 @@ def record_meeting(case: Case, command: MeetingIn, actor: Actor, ctx: Context) -
     )
     case = with_step(case, step, meetings=[*case.meetings, meeting])
     event = CaseMeetingRecorded(**event_base(case, ctx, []), stage=command.stage, on=command.on, met=command.met)
+    return Decision(case, [event])
+
+
+REQUESTABLE = frozenset({CaseStatus.ACCEPTED, CaseStatus.REOPENED})
+
+
+def request_meeting(case: Case, command: MeetingRequestIn, actor: Actor, ctx: Context) -> Decision:
+    """约见请求: the lead unit of a signed (or reopened) case asks the deputy to meet, on a date not yet past;
+    notify tells the deputy (`case.meeting_requested`). The meeting itself is then `record-meeting`."""
+    unit = lead_unit_of(case, actor)
+    if command.on < local_date(ctx.now):
+        raise invalid("拟约见日期不能早于今天 (the proposed date is in the past)", "on")
+    reason = f"{unit.name} 请求{STAGES[command.stage]}约见代表：{command.on.isoformat()} {command.place}"
+    step = record(case.status, "request-meeting", actor.ref, reason, ctx.now, REQUESTABLE)
+    asked = MeetingRequestRecord(
+        unit=unit,
+        actor=actor.ref,
+        stage=command.stage,
+        on=command.on,
+        place=command.place,
+        note=command.note,
+        requested_at=ctx.now,
+    )
+    case = with_step(case, step, meeting_requests=[*case.meeting_requests, asked])
+    event = CaseMeetingRequested(
+        **event_base(case, ctx, []),
+        unit=unit,
+        stage=command.stage,
+        stage_label=STAGES[command.stage],
+        on=command.on,
+        place=command.place,
+        deputy=case.deputy,
+    )
     return Decision(case, [event])
 
 
@@ -639,6 +682,7 @@ ACTIONS: dict[str, tuple[type, Callable[..., Decision]]] = {
     "co-opinion": (CoOpinionIn, co_opinion),
     "record-progress": (ProgressIn, record_progress),
     "record-meeting": (MeetingIn, record_meeting),
+    "request-meeting": (MeetingRequestIn, request_meeting),
     "request-extension": (ExtensionRequestIn, request_extension),
     "decide-extension": (ExtensionDecisionIn, decide_extension),
     "pause": (PauseIn, pause),

@@ -1,7 +1,7 @@
 """The case's clock: pauses that move the due date by the paused working days, extensions, and
 the co-handling units' earlier deadline."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from services.routing.calendar import WorkingCalendar
 
@@ -25,11 +25,7 @@ def _clip(year: int, month: int, day: int) -> date:
 
 def working_days_in(calendar: WorkingCalendar, after: date, through: date) -> int:
     """Working days d with after < d <= through: the days a pause from `after` to `through` stopped."""
-    count, day = 0, after
-    while day < through:
-        day += timedelta(days=1)
-        count += calendar.is_workday(day)[0]
-    return count
+    return calendar.working_days_between(after, through)
 
 
 def shift(calendar: WorkingCalendar, due: date, working_days: int) -> date:

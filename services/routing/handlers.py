@@ -10,10 +10,11 @@ from contracts.intake.opinions import OpinionMerged
 from contracts.paging import Page
 from contracts.routing import AcceptCaseIn, CalendarDayIn, ResultClass, ResultSchemeIn, ResultSchemeView
 from contracts.supervision import EvaluationRecorded, Rating
+from contracts.supervision.reviews import ReviewRecorded
 from infra.aggregates import VersionConflict
 from infra.clock import local_date
 from services.routing import case as rules
-from services.routing import finding, rule_handlers, schemes
+from services.routing import finding, rectification, rule_handlers, schemes
 from services.routing.calendar import WorkingCalendar
 from services.routing.case import Case
 from services.routing.store import RoutingStore
@@ -57,8 +58,11 @@ def conflict(current: Case) -> ServiceError:
     )
 
 
-def set_calendar_day(store: RoutingStore, day: CalendarDayIn) -> CalendarDayIn:
-    store.save_calendar_day(day)
+def set_calendar_day(
+    store: RoutingStore, day: CalendarDayIn, now: datetime, correlation_id: str = "-"
+) -> CalendarDayIn:
+    """Stored and announced (`calendar.day_set`): supervision's watch counts on the county's days too."""
+    store.save_calendar_day(day, now, correlation_id)
     return day
 
 
@@ -100,7 +104,20 @@ def apply_evaluation(store: RoutingStore, event: EvaluationRecorded, envelope: E
 
     def decide(case: Case):
         calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
-        return rules.evaluated(case, event.rating is Rating.UNSATISFIED, calendar, now)
+        # past the re-handling limit supervision says not to reopen (it puts the case on its key list)
+        return rules.evaluated(case, event.rating is Rating.UNSATISFIED and event.reopen, calendar, now)
+
+    save_once(store, event.case_id, envelope, decide)
+
+
+def apply_review(store: RoutingStore, event: ReviewRecorded, envelope: Envelope, now: datetime) -> None:
+    """回头看 fell short (supervision's `review.recorded`): the case reopens on a new deadline, once."""
+    if not event.rectify:
+        return
+
+    def decide(case: Case):
+        calendar = WorkingCalendar(store.calendar_overrides(case.division, local_date(case.received_at)))
+        return rectification.rectify(case, event, calendar, now)
 
     save_once(store, event.case_id, envelope, decide)
 

@@ -16,6 +16,7 @@ from contracts.routing import (
     UnitIn,
 )
 from contracts.supervision import EvaluationRecorded
+from contracts.supervision.reviews import ReviewRecorded
 from infra.clock import local_today, utc_now
 from infra.logs import correlation_id
 from infra.nameko_dependencies import StoreProvider
@@ -50,6 +51,11 @@ class RoutingService(StoredService):
     def on_evaluation_recorded(self, body):
         envelope, event = EvaluationRecorded.from_wire(body)
         handlers.apply_evaluation(self.store, event, envelope, utc_now())
+
+    @event_handler(ReviewRecorded)
+    def on_review_recorded(self, body):
+        envelope, event = ReviewRecorded.from_wire(body)
+        handlers.apply_review(self.store, event, envelope, utc_now())
 
     @rpc
     def act_on_case(self, case_id: str, action: str, command: dict, actor: dict) -> dict:
@@ -88,7 +94,8 @@ class RoutingService(StoredService):
 
     @rpc
     def set_calendar_day(self, day: dict) -> dict:
-        return handlers.set_calendar_day(self.store, parse(CalendarDayIn, day)).model_dump(mode="json")
+        day_in = parse(CalendarDayIn, day)
+        return handlers.set_calendar_day(self.store, day_in, utc_now(), correlation_id.get()).model_dump(mode="json")
 
     @rpc
     def find_cases(self, query: dict, actor: dict) -> dict:

@@ -51,6 +51,7 @@ def open_case(
         received_at=suggestion.accepted_at,
         deadline_policy=STATUTORY,
         history=[received],
+        deputy=suggestion.deputies[0].id if suggestion.deputies else None,
     )
     rule = choose_rule(rules, suggestion.division, content, None, suggestion.channel)
     deadlines = deadlines or policies.division_policies(suggestion.division, {})

@@ -44,8 +44,21 @@ def check_kind(case_id: str, kind: EvaluatorKind) -> None:
         raise ServiceError(ErrorCode.FORBIDDEN, who, "case_id")
 
 
+def may_reopen(rehandled: int, rehandle_limit: int) -> bool:
+    """不满意件再办理: supervision counts the re-handlings (the earlier replies of the case rated
+    unsatisfied, each of which reopened it) and decides, in `evaluation.recorded`, whether routing
+    reopens the case once more. Past the limit, routing leaves it evaluated and it goes on the key
+    supervision list instead; routing never counts, so the two cannot disagree."""
+    return rehandled < rehandle_limit
+
+
 def evaluate(
-    case: WatchedCase, kind: EvaluatorKind, evaluator: str, command: EvaluationIn, now: datetime
+    case: WatchedCase,
+    kind: EvaluatorKind,
+    evaluator: str,
+    command: EvaluationIn,
+    now: datetime,
+    reopen: bool = True,
 ) -> tuple[Evaluation, EvaluationRecorded]:
     """Only a replied case can be evaluated (its latest reply)."""
     check_kind(case.case_id, kind)
@@ -71,6 +84,7 @@ def evaluate(
         evaluator_kind=kind,
         rating=command.rating,
         at=now,
+        reopen=reopen,
     )
     return evaluation, event
 

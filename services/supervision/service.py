@@ -28,15 +28,34 @@ from infra.logs import correlation_id
 from infra.nameko_dependencies import StoreProvider
 from infra.nameko_entrypoints import event_handler, rpc, settings_timer
 from infra.nameko_service import StoredService
+from infra.settings import get_settings
 from services.supervision import handlers, watch
+from services.supervision.county_calendar.entrypoints import CountyCalendarEntrypoints
+from services.supervision.deadline_watch.entrypoints import WatchEntrypoints
 from services.supervision.evaluation import evaluation_view
+from services.supervision.evaluation_window_entrypoints import EvaluationWindowEntrypoints
+from services.supervision.key_items.entrypoints import KeyItemEntrypoints
+from services.supervision.ledger.entrypoints import LedgerEntrypoints
+from services.supervision.rankings.entrypoints import RankingEntrypoints
+from services.supervision.reviews.entrypoints import ReviewEntrypoints
+from services.supervision.statistics.entrypoints import StatisticsEntrypoints
 from services.supervision.store import SupervisionStore
 from services.supervision.views import deadline_view
 
 OVERDUE_CASES = Gauge("overdue_cases", "Cases open past their due date")
 
 
-class SupervisionService(StoredService):
+class SupervisionService(
+    WatchEntrypoints,
+    CountyCalendarEntrypoints,
+    LedgerEntrypoints,
+    KeyItemEntrypoints,
+    EvaluationWindowEntrypoints,
+    ReviewEntrypoints,
+    StatisticsEntrypoints,
+    RankingEntrypoints,
+    StoredService,
+):
     name = "supervision"
 
     store: SupervisionStore = StoreProvider(SupervisionStore, "supervision")
@@ -136,11 +155,15 @@ class SupervisionService(StoredService):
     @rpc
     def evaluate_case(self, case_id: str, evaluation: dict, actor: dict) -> dict:
         command, who = parse(EvaluationIn, evaluation), parse(Actor, actor)
-        recorded = handlers.evaluate_case(self.store, case_id, command, who, correlation_id.get(), utc_now())
+        recorded = handlers.evaluate_case(
+            self.store, case_id, command, who, correlation_id.get(), utc_now(), get_settings().rehandle_limit
+        )
         return evaluation_view(recorded).model_dump(mode="json")
 
     @rpc
     def evaluate_as_citizen(self, case_id: str, evaluation: dict) -> dict:
         command = parse(EvaluationIn, evaluation)
-        recorded = handlers.evaluate_as_citizen(self.store, case_id, command, correlation_id.get(), utc_now())
+        recorded = handlers.evaluate_as_citizen(
+            self.store, case_id, command, correlation_id.get(), utc_now(), get_settings().rehandle_limit
+        )
         return evaluation_view(recorded).model_dump(mode="json")

@@ -21,7 +21,9 @@ from contracts.routing import (
     CaseReturned,
     UnitRef,
 )
-from contracts.vocabulary import CaseStatus, Instant
+from contracts.supervision import Rating
+from contracts.supervision.watch import ReminderRecord
+from contracts.vocabulary import CaseStatus, Channel, Instant
 
 OPEN_STATUSES = frozenset({CaseStatus.ASSIGNED, CaseStatus.ACCEPTED, CaseStatus.REOPENED})
 
@@ -43,6 +45,28 @@ class WatchedCase(BaseModel):
     last_progress_at: Instant | None = None
     replies: int = 0
     version: int = 0
+    # what the case is, for the public ledger (from case.assigned; absent on older events)
+    case_number: str | None = None
+    category: str | None = None
+    channel: Channel | None = None
+    received_at: Instant | None = None
+    replied_at: Instant | None = None
+    closed_at: Instant | None = None
+    rating: Rating | None = None
+    # the deadline watch (services/supervision/deadline_watch): the day each notice falls due, kept
+    # only while it is still to be sent (indexed: the timer's queries), and the due date it went for
+    midpoint: date | None = None
+    due_soon_on: date | None = None
+    overdue_on: date | None = None
+    half_time_on: date | None = None
+    due_soon_sent_for: date | None = None
+    overdue_sent_for: date | None = None
+    half_time_sent_for: date | None = None
+    due_soon_sent_at: Instant | None = None
+    overdue_sent_at: Instant | None = None
+    half_time_sent_at: Instant | None = None
+    reminders: list[ReminderRecord] = []  # 催办 records, oldest first
+    deputy: str | None = None  # a suggestion's lead deputy (领衔代表), from case.assigned: who evaluates
 
 
 def watch(event: CaseAssigned) -> WatchedCase:
@@ -55,12 +79,26 @@ def watch(event: CaseAssigned) -> WatchedCase:
         due_date=event.due_date,
         calendar_fallback=event.calendar_fallback,
         status=CaseStatus.ASSIGNED,
+        case_number=event.case_number,
+        category=event.category,
+        channel=event.channel,
+        received_at=event.received_at,
+        deputy=event.deputy,
     )
 
 
+NOTICES = ("due_soon", "overdue", "half_time")
+KEPT_ACROSS_ASSIGNMENTS = (
+    "version",
+    "reminders",
+    *(f"{notice}_sent_{what}" for notice in NOTICES for what in ("for", "at")),
+)
+
+
 def assigned(case: WatchedCase, event: CaseAssigned) -> WatchedCase:
-    """An assignment, the first or a later one, sets the units and a new deadline."""
-    return watch(event).model_copy(update={"version": case.version})
+    """An assignment, the first or a later one, sets the units and a new deadline; the 催办 records
+    and which deadline each notice went for stay (a new due date re-arms them)."""
+    return watch(event).model_copy(update={name: getattr(case, name) for name in KEPT_ACROSS_ASSIGNMENTS})
 
 
 def accepted(case: WatchedCase, event: CaseAccepted) -> WatchedCase:
@@ -82,7 +120,14 @@ def returned(case: WatchedCase, event: CaseReturned) -> WatchedCase:
 
 def replied(case: WatchedCase, event: CaseReplied) -> WatchedCase:
     """Answered: no longer counted as overdue."""
-    return case.model_copy(update={"status": CaseStatus.REPLIED, "paused": False, "replies": case.replies + 1})
+    return case.model_copy(
+        update={
+            "status": CaseStatus.REPLIED,
+            "paused": False,
+            "replies": case.replies + 1,
+            "replied_at": event.reply.replied_at,
+        }
+    )
 
 
 def reopened(case: WatchedCase, event: CaseReopened) -> WatchedCase:
@@ -91,7 +136,7 @@ def reopened(case: WatchedCase, event: CaseReopened) -> WatchedCase:
 
 
 def closed(case: WatchedCase, event: CaseClosed) -> WatchedCase:
-    return case.model_copy(update={"status": CaseStatus.CLOSED, "paused": False})
+    return case.model_copy(update={"status": CaseStatus.CLOSED, "paused": False, "closed_at": event.at})
 
 
 def escalated(case: WatchedCase, event: CaseEscalated) -> WatchedCase:
@@ -135,3 +180,8 @@ def meeting_recorded(case: WatchedCase, event: CaseMeetingRecorded) -> WatchedCa
 def merged(case: WatchedCase) -> WatchedCase:
     """合并处置: the case is handled as its group's primary, so its own deadline is no longer watched."""
     return case.model_copy(update={"status": CaseStatus.MERGED})
+
+
+def evaluated(case: WatchedCase, rating: Rating) -> WatchedCase:
+    """The latest 满意度测评, shown on the public ledger."""
+    return case.model_copy(update={"rating": rating})

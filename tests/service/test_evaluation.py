@@ -32,7 +32,9 @@ from tests.factories import (
 
 CASE = "7K3P-9XTA-2MQD"
 SUGGESTION = "JY-2026-0001"
-DEPUTY = actor(role="deputy", scope="330481").model_dump()
+LEAD_DEPUTY = "deputy-zhang-wei"  # the suggestion's lead deputy, named by its key
+DEPUTY = actor(role="deputy", scope="330481", deputy=LEAD_DEPUTY).model_dump()
+ADDRESS = "203.0.113.7"
 UNIT = {"key_id": "k-unit", "role": "handler", "scope": "330481", "unit": "hn-transport"}
 
 
@@ -53,7 +55,8 @@ def supervision(mongo_db, published):
 
 
 def replied(supervision, case_id: str) -> None:
-    supervision.on_case_assigned(wire(case_assigned(case_id=case_id)))
+    deputy = LEAD_DEPUTY if case_id == SUGGESTION else None
+    supervision.on_case_assigned(wire(case_assigned(case_id=case_id, deputy=deputy)))
     supervision.on_case_replied(wire(case_event(CaseReplied, case_id=case_id)))
 
 
@@ -72,7 +75,7 @@ def test_the_deputy_evaluates_a_replied_suggestion_once(supervision, published):
 
 
 def test_a_case_not_yet_replied_cannot_be_evaluated(supervision, published):
-    supervision.on_case_assigned(wire(case_assigned(case_id=SUGGESTION)))
+    supervision.on_case_assigned(wire(case_assigned(case_id=SUGGESTION, deputy=LEAD_DEPUTY)))
     with pytest.raises(ServiceError) as refused:
         supervision.evaluate_case(SUGGESTION, {"rating": "satisfied"}, DEPUTY)
     assert refused.value.code is ErrorCode.INVALID_TRANSITION
@@ -153,22 +156,22 @@ def intake(mongo_db, published):
 def test_intake_proves_the_submitter_by_the_last_four_digits(intake):
     contact = PiiCipher(DEV_PII_KEY).seal("陈小明", "13812345678")
     intake.submit_opinion(wire(submit_opinion(contact=contact)))
-    assert intake.prove_submitter(CASE, {"phone_last_four": "5678"}) == {"case_id": CASE}
+    assert intake.prove_evaluator(CASE, {"phone_last_four": "5678"}, ADDRESS) == {"case_id": CASE}
     with pytest.raises(ServiceError) as wrong:
-        intake.prove_submitter(CASE, {"phone_last_four": "0000"})
+        intake.prove_evaluator(CASE, {"phone_last_four": "0000"}, ADDRESS)
     assert (wrong.value.code, wrong.value.field) == (ErrorCode.FORBIDDEN, "phone_last_four")
     for _ in range(5):
         with pytest.raises(ServiceError):
-            intake.prove_submitter(CASE, {"phone_last_four": "0000"})
+            intake.prove_evaluator(CASE, {"phone_last_four": "0000"}, ADDRESS)
     with pytest.raises(ServiceError) as locked:
-        intake.prove_submitter(CASE, {"phone_last_four": "5678"})
+        intake.prove_evaluator(CASE, {"phone_last_four": "5678"}, ADDRESS)
     assert "次数过多" in locked.value.detail
 
 
 def test_an_item_without_a_phone_cannot_be_proven(intake):
     intake.submit_opinion(wire(submit_opinion()))
     with pytest.raises(ServiceError) as refused:
-        intake.prove_submitter(CASE, {"phone_last_four": "5678"})
+        intake.prove_evaluator(CASE, {"phone_last_four": "5678"}, ADDRESS)
     assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "phone_last_four")
 
 

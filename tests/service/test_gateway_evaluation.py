@@ -30,7 +30,7 @@ def gateway():
     gateway = Gateway()
     gateway.app.state.platform = SimpleNamespace(public_limiter=None)
     gateway.broker.answers[("supervision", "evaluate_case")] = lambda kw: VIEW
-    gateway.broker.answers[("intake", "prove_submitter")] = lambda kw: {"case_id": kw["tracking_code"]}
+    gateway.broker.answers[("intake", "prove_evaluator")] = lambda kw: {"case_id": kw["tracking_code"]}
     gateway.broker.answers[("supervision", "evaluate_as_citizen")] = lambda kw: {
         **VIEW,
         "case_id": kw["case_id"],
@@ -89,8 +89,12 @@ def test_the_citizen_evaluates_without_a_key_after_intake_checks_the_digits(gate
     answer = gateway.request("POST", PUBLIC_URL, role, json={**BODY, "phone_last_four": "5678"})
     assert answer.status_code == 201 and answer.json()["evaluator_kind"] == "citizen"
     proof, record = gateway.broker.calls
-    assert proof[:2] == ("intake", "prove_submitter")
-    assert proof[2] == {"tracking_code": "7K3P-9XTA-2MQD", "proof": {"phone_last_four": "5678"}}
+    assert proof[:2] == ("intake", "prove_evaluator")
+    assert proof[2] == {
+        "tracking_code": "7K3P-9XTA-2MQD",
+        "proof": {"one_time_code": None, "phone_last_four": "5678"},
+        "address": "127.0.0.1",
+    }
     assert record[:2] == ("supervision", "evaluate_as_citizen")
     assert record[2] == {"case_id": "7K3P-9XTA-2MQD", "evaluation": BODY}  # the digits stay in intake
 
@@ -99,7 +103,7 @@ def test_a_wrong_proof_records_nothing(gateway):
     gateway.broker.refusal = ServiceError(ErrorCode.FORBIDDEN, "手机号后四位不符", "phone_last_four")
     answer = gateway.request("POST", PUBLIC_URL, json={**BODY, "phone_last_four": "0000"})
     assert answer.status_code == 403 and answer.json()["field"] == "phone_last_four"
-    assert [c[1] for c in gateway.broker.calls] == ["prove_submitter"]
+    assert [c[1] for c in gateway.broker.calls] == ["prove_evaluator"]
 
 
 def test_an_item_without_a_phone_is_refused_naming_the_field(gateway):

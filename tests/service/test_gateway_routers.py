@@ -34,6 +34,7 @@ CASE = {
     "triage": None,
     **{"co_due_date": None, "reply": None, "paused": None},  # the lifecycle's records, none yet
     **{"co_opinions": [], "progress": [], "meetings": [], "extensions": []},
+    "meeting_requests": [],  # 约见请求 to the deputy
     **{"consultations": [], "merged_into": None},  # 征求意见 rounds; 合并处置's primary
 }
 OPINION = {
@@ -119,9 +120,11 @@ class FakeDivisions:
 class FakeApiKeys:
     def __init__(self):
         self.issued = []
+        self.deputies = []  # the deputy each issued key names, if any
 
-    async def issue(self, role, scope, label, unit=None):
+    async def issue(self, role, scope, label, unit=None, deputy=None):
         self.issued.append((role, scope, label, unit))
+        self.deputies.append(deputy)
         return "01NEWKEY", "rdk_secret"
 
 

@@ -220,7 +220,9 @@ def test_a_county_day_off_is_not_counted_as_paused(routing, store):
     act(routing, "pause", {"reason": "statutory_suspension"}, LEAD)
     case = store.cases.get(CASE_ID)
     since = datetime.now(UTC) - timedelta(days=14)
-    store.cases.save(case.model_copy(update={"paused": case.paused.model_copy(update={"since": since})}))
+    # paused two weeks ago, so received before that: a county's days off count from the receipt on
+    paused = case.paused.model_copy(update={"since": since})
+    store.cases.save(case.model_copy(update={"paused": paused, "received_at": since - timedelta(days=1)}))
     start = since.astimezone().date()
     off = WorkingCalendar().add_working_days(start, 1).due_date
     routing.set_calendar_day({"division": "330481", "day": off.isoformat(), "workday": False, "reason": "防汛"})

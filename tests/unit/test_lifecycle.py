@@ -407,7 +407,7 @@ def test_every_action_has_an_input_with_expected_version_and_a_rule():
     assert set(ACTIONS) == {
         "reply", "return", "co-opinion", "record-progress", "record-meeting", "request-extension",
         "decide-extension", "pause", "resume", "assign", "answer-on-the-spot", "escalate", "close",
-        "consult", "consultation-answer", "merge", "joint-meeting",
+        "consult", "consultation-answer", "merge", "joint-meeting", "request-meeting",
     }  # fmt: skip
     assert all("expected_version" in model.model_fields for model, _ in ACTIONS.values())
 
@@ -480,4 +480,6 @@ def test_supervision_moves_the_due_date_and_counts_only_open_running_cases_as_ov
     assert (counted.co_opinions, counted.late_co_opinions, counted.meetings, counted.last_progress_at) == (
         1, 1, 1, NOW,
     )  # fmt: skip
-    assert watch.is_overdue(watch.reopened(watch.replied(watched, None), case_event(CaseReopened)), date(2026, 12, 29))
+    assert watch.is_overdue(
+        watch.reopened(watch.replied(watched, case_event(CaseReplied)), case_event(CaseReopened)), date(2026, 12, 29)
+    )

@@ -14,3 +14,4 @@ class NotificationView(BaseModel):
     body: str
     created_at: datetime
     case_id: str | None = None
+    read_at: datetime | None = None

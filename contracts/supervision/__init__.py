@@ -45,10 +45,11 @@ class EvaluationIn(BaseModel):
 
 
 class PublicEvaluationIn(EvaluationIn):
-    """The citizen's evaluation of the reply to their opinion, proven with the last four digits
-    of the phone they gave."""
+    """The citizen's evaluation of the reply to their opinion, proven with a one-time code sent to the
+    phone they gave (`POST .../evaluation-code`) or with the last four digits of that phone."""
 
-    phone_last_four: str = Field(pattern=r"^\d{4}$", examples=["5678"])
+    phone_last_four: str | None = Field(default=None, pattern=r"^\d{4}$", examples=["5678"])
+    one_time_code: str | None = Field(default=None, pattern=r"^\d{6}$", examples=["402913"])
 
 
 class SubmitterProof(BaseModel):
@@ -78,3 +79,6 @@ class EvaluationRecorded(Message):
     evaluator_kind: EvaluatorKind
     rating: Rating
     at: datetime
+    # False once the case was re-handled as often as allowed: routing leaves it be, and it goes on the
+    # key supervision list instead (supervision counts the re-handlings: services/supervision/evaluation.py)
+    reopen: bool = True

@@ -1,0 +1,2 @@
+"""The legislative directory per division: offices, contact points and their partners, liaison
+officers and information-collection points."""

@@ -1,0 +1,1 @@
+"""notify's outgoing channels: one adapter per way a message leaves the platform."""
