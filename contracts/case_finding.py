@@ -1,6 +1,7 @@
 """Finding cases: the filters of `GET /v1/cases` (the `find_cases` RPC) and the whole case (`case_detail`)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
@@ -30,6 +31,11 @@ class CaseFilters(BaseModel):
         default=None,
         description="true：在办且已过答复期限（按北京时间的今天）；false：未超期 / open past its due date "
         "(today in Asia/Shanghai), or not",
+    )
+    extension: Literal["pending"] | None = Field(
+        default=None,
+        description="pending：有待督办审批的延期申请 / with an extension request awaiting a supervisor's decision",
+        examples=["pending"],
     )
     text: str | None = Field(
         default=None,

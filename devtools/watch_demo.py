@@ -5,8 +5,10 @@ station enters three such items; within a minute the watch's timer sends their d
 (临期提醒) to 综合行政执法局's inbox, and a supervisor records 催办 on two of them (a call and a
 visit), so `GET /v1/supervision/overdue` has cases with reminder records once their due date has
 passed (the embedded store keeps them: the third working day of a kept `.data`), and
-`GET /v1/supervision/half-time` lists them from the next working day. 硖石街道 shows the citizens'
-own words on its public ledger; the rest of the county does not.
+`GET /v1/supervision/half-time` lists them from the next working day. 综合行政执法局 asks for five
+more working days on the third (延期申请), which waits on the supervisors' page
+(`GET /v1/cases?extension=pending`). 硖石街道 shows the citizens' own words on its public ledger; the
+rest of the county does not.
 """
 
 import time
@@ -33,11 +35,14 @@ REMINDERS = [
     (0, "phone", "已电话联系综合行政执法局法规科，要求今日派人到场处置"),
     (1, "visit", "督查室会同硖石街道到现场查看，要求限期清理"),
 ]
+# (item index, the lead unit's reason, working days asked for)
+EXTENSION = (2, "燃气罐存放点涉及多家商户，需会同市场监管局联合检查后统一整改", 5)
 WAIT_SECONDS = 30
 
 
-def keyed(client: httpx.Client, role: str, label: str) -> httpx.Client:
-    created = client.post("/v1/admin/api-keys", json={"role": role, "scope": COUNTY, "label": label})
+def keyed(client: httpx.Client, role: str, label: str, unit: str | None = None) -> httpx.Client:
+    body = {"role": role, "scope": COUNTY, "label": label, **({"unit": unit} if unit else {})}
+    created = client.post("/v1/admin/api-keys", json=body)
     created.raise_for_status()
     return httpx.Client(base_url=client.base_url, headers={"X-API-Key": created.json()["key"]}, timeout=30)
 
@@ -86,3 +91,10 @@ def load_watch(client: httpx.Client) -> None:
         for index, method, note in REMINDERS:
             if assigned(client, codes[index]):
                 remind(supervisor, codes[index], method, note)
+    index, reason, working_days = EXTENSION
+    with keyed(client, "handler", "海宁市综合行政执法局 办理员（延期演示）", URGENT_RULE["lead_unit"]) as unit:
+        if assigned(client, codes[index]):
+            asked = unit.post(
+                f"/v1/cases/{codes[index]}/request-extension", json={"reason": reason, "working_days": working_days}
+            )
+            asked.raise_for_status()

@@ -8,11 +8,13 @@ hash is stored; the key itself is shown once, when it is issued.
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import UTC, datetime
 
 from ulid_transform import ulid_now
 
+from contracts.paging import Page
 from contracts.vocabulary import Role
 
 KEY_PREFIX = "rdk_"
@@ -52,6 +54,16 @@ class ApiKeyStore:
 
     async def get(self, key_id: str) -> dict | None:
         return await self.keys.find_one({"_id": key_id})
+
+    async def listed(self, scope: str, limit: int, after: str | None = None) -> Page[dict]:
+        """The keys of `scope` and below by id (ULIDs: oldest first, to the millisecond), revoked ones too,
+        never with their hash. The cursor is the last id of the page. Admin-only and small: a scan is fine."""
+        query: dict = {"scope": {"$regex": f"^{re.escape(scope)}"}} if scope else {}
+        if after:
+            query["_id"] = {"$gt": after}
+        records = await self.keys.find(query, {"key_hash": 0}).sort("_id", 1).to_list(limit + 1)
+        more = len(records) > limit
+        return Page(items=records[:limit], next=records[limit - 1]["_id"] if more else None)
 
     async def revoke(self, key_id: str) -> None:
         await self.keys.update_one({"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": datetime.now(UTC)}})

@@ -690,6 +690,9 @@ class LegislationClient(ServiceClient):
             "review_comment", CommentView, comment_id=comment_id, action=action, body=body, actor=actor
         )
 
+    async def point_comments(self, draft_id: str, point_id: str, actor: Actor) -> list[CommentView]:
+        return await self._call("point_comments", list[CommentView], draft_id=draft_id, point_id=point_id, actor=actor)
+
     async def submit_comments(self, draft_id: str, submission: SubmitIn, actor: Actor) -> SubmissionView:
         return await self._call(
             "submit_comments", SubmissionView, draft_id=draft_id, submission=submission, actor=actor

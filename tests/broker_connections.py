@@ -4,16 +4,12 @@ Only the named connections of the test's own virtual host are touched: the broke
 other runs, whose connections must never be closed.
 """
 
-import subprocess
-
-
-def _rabbitmqctl(*args: str) -> str:
-    return subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, text=True, timeout=60).stdout
+from devtools.broker import rabbitmqctl
 
 
 def named_connections(vhost: str, connection_name: str) -> list[str]:
     """Erlang pids of the connections in `vhost` whose client calls itself `connection_name`."""
-    listing = _rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "pid", "vhost", "client_properties")
+    listing = rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "pid", "vhost", "client_properties")
     marker = f'{{"connection_name","{connection_name}"}}'
     pids = []
     for line in listing.splitlines():
@@ -25,4 +21,4 @@ def named_connections(vhost: str, connection_name: str) -> list[str]:
 
 
 def close_connection(pid: str, reason: str) -> None:
-    _rabbitmqctl("close_connection", pid, reason)
+    rabbitmqctl("close_connection", pid, reason)

@@ -12,12 +12,23 @@ from pymongo import MongoClient
 
 from contracts.services import SERVICES
 from devtools import demo_data
-from devtools.broker import create_vhost, delete_vhost
+from devtools.broker import BrokerUnmanageable, create_vhost, delete_vhost
 from devtools.broker_node import BrokerNode
 from devtools.launcher import PlatformProcesses, free_port
 from infra.embedded import EmbeddedClient, EmbeddedDatabase
 
 BROKER_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Stops the run at the first test the broker could not be managed for: every later test that
+    needs a virtual host would wait out the same timeouts, and the suite would take hours to say
+    what one line says now."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(BrokerUnmanageable):
+        item.session.shouldstop = f"RabbitMQ 无法管理，测试中止 / the broker cannot be managed: {call.excinfo.value}"
+    return report
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ from gateway.pages import (
     console,
     console_admin,
     console_deputy,
+    console_directory,
     console_station,
+    console_station_cases,
     console_unit,
     docs,
     ledger_pages,
@@ -25,6 +27,7 @@ from gateway.pages import (
     portal_more,
     signin,
     supervision_pages,
+    supervision_settings_pages,
 )
 from gateway.pages.core import (
     STATIC_DIR,
@@ -59,8 +62,10 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router, dependencies=[Depends(mark_page)])
     for module in (ledger_pages, supervision_pages, legislation_pages):
         app.include_router(module.router, dependencies=[Depends(mark_page)])
-    for module in (portal_more, console_unit, console_station, console_admin, console_deputy):
+    for module in (portal_more, console_unit, console_station, console_station_cases, console_admin, console_deputy):
         app.include_router(module.router, dependencies=[Depends(mark_page)])
+    app.include_router(console_directory.router, dependencies=[Depends(mark_page)])
+    app.include_router(supervision_settings_pages.router, dependencies=[Depends(mark_page)])
 
     async def on_sign_in_needed(request: Request, needed: SignInNeeded):
         return RedirectResponse(sign_in_url(needed.next_url), status_code=303)

@@ -19,6 +19,7 @@ from contracts.vocabulary import DIVISION_CODE, CaseStatus, Role
 from gateway import deps
 from gateway.deps import running_platform
 from gateway.pages.core import FormErrors, Session, allowed_by, check_csrf, form_errors, in_scope, render
+from gateway.pages.station_triage import STATION_ACTIONS, queue_groups
 from gateway.problems import Problem
 from gateway.routers.case_actions import Station
 from gateway.routers.staff_users import NOT_STAFF, StaffUserIn, create_user
@@ -47,6 +48,7 @@ async def triage_page(request: Request, session, division: str | None, errors=No
     routing = running_platform(request).routing
     queue = (await routing.triage_queue(division, 50, None)).items
     units = await routing.list_units(division[:6], False)
+    groups = await queue_groups(running_platform(request).intake, division, queue)
     return render(
         request,
         "console/triage.html",
@@ -54,6 +56,8 @@ async def triage_page(request: Request, session, division: str | None, errors=No
         division=division,
         queue=queue,
         units=units,
+        groups=groups,
+        station_actions=STATION_ACTIONS,
         may_act=actor.role in (Role.STATION, Role.ADMIN),
         errors=errors or {},
         typed=typed or {},
@@ -80,7 +84,7 @@ async def act_from_form(request: Request, session, case_id: str, action: str, mo
     form = await request.form(max_files=0, max_fields=20)
     check_csrf(request, form)
     actor = await allowed_by(rule, session)
-    typed = {name: form.getlist(name) if name == "co_units" else str(form.get(name, "")) for name in fields}
+    typed = {name: form.getlist(name) if name in ("co_units", "units") else str(form.get(name, "")) for name in fields}
     body = {name: value for name, value in typed.items() if value not in ("", [])}
     body["expected_version"] = form.get("expected_version") or None
     routing = running_platform(request).routing

@@ -175,6 +175,9 @@ PYDANTIC_MESSAGES = {
     "literal_error": "请从列表中选择",
     "enum": "请从列表中选择",
     "int_parsing": "请填写数字",
+    "float_parsing": "请填写数字",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
     "date_from_datetime_parsing": "请填写日期",
     "date_parsing": "请填写日期",
     "extra_forbidden": "不应填写此项",
@@ -192,7 +195,9 @@ def message_of(item: dict) -> str:
     template = PYDANTIC_MESSAGES.get(kind)
     if template is None:
         return f"填写不正确（{item['msg']}）"
-    return template.format(**item.get("ctx", {}))
+    # a bound of a float field reads 0, not 0.0
+    ctx = {name: f"{value:g}" if isinstance(value, float) else value for name, value in item.get("ctx", {}).items()}
+    return template.format(**ctx)
 
 
 @dataclass

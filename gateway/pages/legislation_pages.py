@@ -4,7 +4,8 @@ The office publishes drafts by pasting their text (the parser's refusal shown be
 the line it stopped at), asks contact points for comments (tasks), reads each article's aggregate
 with charts, the feed of comments, the files and the summary report, and marks adoption. A contact
 point sees its tasks, forwards them to its partners, records comments heard offline (the original
-words and, beside a minority language, the translation), reviews them and submits them.
+words and, beside a minority language, the translation), consolidates them (整理: accepts, rejects,
+edits beside the untouched original, merges duplicates) and submits them.
 
 Each page applies the rule of the API route it stands for (`allowed_by` with the router's alias)
 and calls the same legislation client with the signed-in user's `Actor`.
@@ -26,6 +27,8 @@ from contracts.legislation.comments import (
     AdoptionIn,
     CommentChannel,
     CommentStatus,
+    EditIn,
+    MergeIn,
     OfflineCommentIn,
     RejectIn,
     SubmitIn,
@@ -360,6 +363,7 @@ async def task_page(request: Request, session, task_id: str, outcome: Outcome | 
     recorded_id = request.query_params.get("comment", "")
     if DRAFT_ID.match(recorded_id):
         recorded = await legislation.comment(recorded_id, actor)
+    comments = await legislation.point_comments(task.draft_id, task.point_id, actor)
     outcome = outcome or Outcome()
     return render(
         request,
@@ -369,6 +373,7 @@ async def task_page(request: Request, session, task_id: str, outcome: Outcome | 
         draft=draft,
         point=point,
         recorded=recorded,
+        comments=comments,
         may_act=actor.role.value == "contact_point",
         errors=outcome.errors,
         typed=outcome.typed,
@@ -443,22 +448,33 @@ async def record_offline(request: Request, session: Session, task_id: TaskId):
     return RedirectResponse(url, status_code=303)
 
 
+# 整理: each action of the API's review routes, with its input model and the form's fields
+REVIEW_ACTIONS: dict[str, tuple[type[BaseModel] | None, tuple[str, ...]]] = {
+    "accept": (None, ()),  # 采用
+    "reject": (RejectIn, ("reason",)),  # 不予上报
+    "edit": (EditIn, ("text",)),  # 编辑整理: the edited wording, read in Mandarin; the original stays
+    "merge": (MergeIn, ("into",)),  # 合并重复意见
+}
+
+
 @router.post("/tasks/{task_id}/comments/{comment_id}/{action}")
 async def review(request: Request, session: Session, task_id: TaskId, comment_id: CommentId, action: str):
-    """采用 or 不予上报 a comment of the point (整理)."""
-    if action not in ("accept", "reject"):
+    """采用, 不予上报, 编辑整理 or 合并 a comment of the point (整理); a field left empty is left out, so
+    the API's own refusal (此项必填) comes back beside it."""
+    if action not in REVIEW_ACTIONS:
         raise Problem(404, "页面不存在", "未知的整理操作")
-    typed = await form_values(request, ("reason",)) if action == "reject" else {}
+    model, names = REVIEW_ACTIONS[action]
+    typed = await form_values(request, names)
     legislation = running_platform(request).legislation
-    model = RejectIn if action == "reject" else None
 
     async def call(command, actor):
         return await legislation.review_comment(comment_id, action, command, actor)
 
-    outcome = await attempt(request, session, comments_api.Reviewer, comment_id, model, typed, typed, call)
+    body = {name: value for name, value in typed.items() if value}
+    outcome = await attempt(request, session, comments_api.Reviewer, comment_id, model, typed, body, call)
     if outcome.errors:
         return await task_page(request, session, task_id, outcome, 422)
-    return RedirectResponse(f"/console/legislation/tasks/{task_id}?done={action}&comment={comment_id}#recorded", 303)
+    return RedirectResponse(f"/console/legislation/tasks/{task_id}?done={action}#comment-{comment_id}", 303)
 
 
 @router.post("/tasks/{task_id}/submit")

@@ -14,8 +14,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
+from contracts.case_finding import CaseQuery
 from contracts.errors import ServiceError
-from contracts.routing import ExtensionDecisionIn
+from contracts.routing import CaseView, ExtensionDecisionIn, ExtensionRecord, ExtensionStatus
 from contracts.supervision.key_items import KeyLevel, KeyRecordIn, KeyRecordKind, MarkKeyItemIn, UnmarkKeyItemIn
 from contracts.supervision.reviews import ReviewOutcome, ReviewOutcomeIn, ReviewState
 from contracts.supervision.statistics import PERIOD, StatisticsBy
@@ -127,10 +128,24 @@ def done(path: str, item: str) -> RedirectResponse:
 # ---- 超期 and 时间过半: the watch's lists, and 催办
 
 
+async def pending_extensions(request: Request, actor, division: str) -> list[tuple[CaseView, ExtensionRecord]]:
+    """The division's cases whose lead unit asked for more time and awaits a decision (延期申请),
+    newest first, each with its pending request: routing's `GET /v1/cases?extension=pending`."""
+    query = CaseQuery(division=division, extension="pending", limit=100)
+    cases = (await running_platform(request).routing.find_cases(query, actor)).items
+    listed = []
+    for case in cases:
+        asked = [extension for extension in case.extensions if extension.status is ExtensionStatus.PENDING]
+        if asked:
+            listed.append((case, asked[-1]))
+    return listed
+
+
 async def watch_page(request: Request, session, division: str | None, outcome: Outcome | None = None, status=200):
     actor, division, supervision = await supervisor(request, session, division)
     overdue = (await supervision.overdue_cases(division, 100, None)).items
     half_time = (await supervision.half_time_cases(division, 100, None)).items
+    pending = await pending_extensions(request, actor, division)
     outcome = outcome or Outcome()
     return render(
         request,
@@ -139,6 +154,7 @@ async def watch_page(request: Request, session, division: str | None, outcome: O
         division=division,
         overdue=overdue,
         half_time=half_time,
+        pending=pending,
         errors=outcome.errors,
         typed=outcome.typed,
         done=request.query_params.get("done"),
@@ -169,25 +185,28 @@ async def remind(request: Request, session: Session, case_id: CaseId, division: 
 
 
 @router.post("/extensions")
-async def decide_extension(request: Request, session: Session):
-    """延期审批: approves (the due date moves) or refuses the pending extension request of the case
-    whose number the supervisor gives, as `POST /v1/cases/{id}/decide-extension` does."""
+async def decide_extension(request: Request, session: Session, division: DivisionQuery = None):
+    """延期审批: approves (the due date moves) or refuses the pending extension request of a case, as
+    `POST /v1/cases/{id}/decide-extension` does: one listed among the pending requests (its
+    refusal shown beside it), or the case whose number the supervisor typed."""
     form = await request.form(max_files=0, max_fields=20)
     case_id = str(form.get("case_id", "")).strip().upper()
+    named = CASE_NUMBER.match(case_id) is not None
+    item = f"extension-{case_id}" if named and form.get("listed") == "1" else "extension"
     routing = running_platform(request).routing
     outcome = await act(
         request,
         session,
-        "extension",
+        item,
         ExtensionDecisionIn,
         ("approve", "note"),
         lambda body, actor: routing.act_on_case(case_id, "decide-extension", body, actor),
-        named_case=CASE_NUMBER.match(case_id) is not None,
+        named_case=named,
     )
     if outcome.errors:
-        outcome.typed["extension"]["case_id"] = case_id
-        return await watch_page(request, session, None, outcome, 422)
-    return done("/console/supervision", case_id)
+        outcome.typed[item]["case_id"] = case_id
+        return await watch_page(request, session, division, outcome, 422)
+    return done(f"/console/supervision?division={division}" if division else "/console/supervision", case_id)
 
 
 # ---- 重点督办
@@ -348,31 +367,46 @@ async def statistics_file(
 # ---- 红黑榜
 
 
-@router.get("/rankings")
-async def rankings(request: Request, session: Session, division: DivisionQuery = None, period: PeriodQuery = None):
+RULE_FIELDS = (
+    "min_cases",
+    "red_on_time",
+    "red_satisfaction",
+    "red_max_return_rate",
+    "black_on_time",
+    "black_satisfaction",
+    "black_return_rate",
+)
+
+
+async def rankings_page(request, session, division, period, outcome: Outcome | None = None, status=200):
+    """The lists for the period, and the form of the division's rules: what was typed when a save
+    was refused, else the rules in force (the division's own, the nearest above it, or the default)."""
     actor, division, supervision = await supervisor(request, session, division)
     period = period or current_quarter()
-    if not PERIOD.match(period):
-        errors = {"period": "期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM，例如 2026-Q4"}
-        return render(
-            request,
-            "console/supervision/rankings.html",
-            422,
-            division=division,
-            period=period,
-            view=None,
-            errors=errors,
-        )
-    view = await supervision.rankings(division, period)
+    period_error = None if PERIOD.match(period) else "期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM，例如 2026-Q4"
+    view = None if period_error else await supervision.rankings(division, period)
+    rules = view.rules if view else await supervision.ranking_rules(division)
+    outcome = outcome or Outcome()
+    typed = outcome.typed.get("rules") or {name: f"{getattr(rules, name):g}" for name in RULE_FIELDS}
     return render(
         request,
         "console/supervision/rankings.html",
+        status_code=422 if period_error else status,
         division=division,
         period=period,
         view=view,
-        errors={},
+        errors={"period": period_error} if period_error else {},
         percent=percent,
+        rules=rules,
+        rule_values=typed,
+        rule_errors=outcome.errors.get("rules", FormErrors()),
+        done=request.query_params.get("done"),
     )
+
+
+@router.get("/rankings")
+async def rankings(request: Request, session: Session, division: DivisionQuery = None, period: PeriodQuery = None):
+    return await rankings_page(request, session, division, period)
 
 
 # ---- 回头看 and the promised items' ledger

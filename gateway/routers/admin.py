@@ -4,16 +4,23 @@ An admin key acts within its scope: the bootstrap key (empty scope) everywhere, 
 key for that county and the divisions below it only.
 """
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import Field
 
-from contracts.vocabulary import DIVISION_CODE
+from contracts.actor import Actor
+from contracts.paging import Page
+from contracts.vocabulary import DIVISION_CODE, Role
+from gateway.api_keys import ApiKeyStore
 from gateway.auth import require_scope
-from gateway.deps import Admin, ApiKeys, Divisions, Intake, Routing, administered
+from gateway.deps import Admin, ApiKeys, Cursor, Divisions, Intake, Limit, Routing, administered
 from gateway.deputy_keys import check_deputy
+from gateway.paging import PAGED, items_with_next_link
 from gateway.problems import Problem, problem_responses
-from gateway.schemas import ApiKeyCreated, ApiKeyIn, DivisionIn, DivisionOut
+from gateway.schemas import ApiKeyCreated, ApiKeyIn, DivisionIn, DivisionOut, Strict
+from gateway.staff_users import as_utc
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -34,6 +41,38 @@ async def create_api_key(
         await check_deputy(principal, intake, body.deputy_id)
     key_id, key = await api_keys.issue(body.role, body.scope, body.label, body.unit, deputy=body.deputy_id)
     return ApiKeyCreated(id=key_id, key=key, **body.model_dump(include={"role", "scope", "label", "unit", "deputy_id"}))
+
+
+class ApiKeyView(Strict):
+    """An API key as an administrator sees it: never the key itself, nor its hash."""
+
+    id: str = Field(examples=["01M85237XKA3G0W84JTQSTB9C9"])
+    role: Role
+    scope: str = Field(description="管辖范围；空为全部（初始管理员）/ empty: everywhere", examples=["330481"])
+    label: str = Field(examples=["海宁市人大常委会代表工委"])
+    unit: str | None = Field(default=None, description="承办单位 / a handler's unit", examples=[None])
+    deputy_id: str | None = Field(default=None, description="人大代表 / a deputy's key's deputy", examples=[None])
+    created_at: datetime | None = Field(default=None, examples=["2026-11-24T05:30:00Z"])
+    revoked_at: datetime | None = Field(default=None, description="吊销时间 / when it was revoked", examples=[None])
+
+
+def key_view(record: dict) -> ApiKeyView:
+    moments = {name: as_utc(record[name]) for name in ("created_at", "revoked_at") if record.get(name)}
+    fields = {name: record.get(name) for name in ("role", "scope", "label", "unit")}
+    return ApiKeyView(id=record["_id"], deputy_id=record.get("deputy"), **fields, **moments)
+
+
+async def keys_in_scope(principal: Actor, api_keys: ApiKeyStore, limit: int, after: str | None) -> Page[ApiKeyView]:
+    return (await api_keys.listed(principal.scope, limit, after)).map(key_view)
+
+
+@router.get("/api-keys", response_model=list[ApiKeyView], responses={**PAGED, **problem_responses(401, 403, 422)})
+async def list_api_keys(
+    request: Request, response: Response, principal: Admin, api_keys: ApiKeys, limit: Limit = 100, after: Cursor = None
+) -> list[ApiKeyView]:
+    """API 密钥列表: the keys of the administrator's scope and below, revoked ones too, oldest first;
+    the bootstrap key (empty scope) sees every key. Never the key itself nor its hash."""
+    return items_with_next_link(request, response, await keys_in_scope(principal, api_keys, limit, after))
 
 
 @router.delete("/api-keys/{key_id}", status_code=204, responses=problem_responses(401, 403, 404))

@@ -30,7 +30,8 @@ async def list_cases(
 
     A unit's key (办理单位) sees only the cases its unit leads or co-handles; any other key, the
     cases of its division scope. `status` may be repeated (any of them); `overdue=true` means still
-    open (assigned, accepted, reopened) past the due date, today in Asia/Shanghai; `text` is found
+    open (assigned, accepted, reopened) past the due date, today in Asia/Shanghai; `extension=pending`
+    means a unit's extension request awaits a supervisor's decision (延期审批); `text` is found
     literally in the content. The next page is in the `Link` header; the cursor stays valid while
     new cases arrive.
     """

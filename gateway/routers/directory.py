@@ -63,6 +63,9 @@ REGISTER = {
 RECEIVERS = {"deputies": "deputy", "stations": "station"}
 QR_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+# each kind's create and change functions, which the admin console's directory pages call too
+CREATE: dict[DirectoryKind, object] = {}
+CHANGE: dict[DirectoryKind, object] = {}
 READ_ERRORS = problem_responses(401, 403, 404, 422)
 
 
@@ -126,6 +129,7 @@ def add_directory_routes(kind: DirectoryKind) -> None:
         require_scope(principal, place_of(kind, entry), field)
         return entry
 
+    CREATE[kind], CHANGE[kind] = create, change
     who = "管理员 / admins" if writer is Admin else "管理员、联络站 / admins and station keys"
     base = f"/v1/directory/{plural}"
     router.add_api_route(

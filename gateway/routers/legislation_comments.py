@@ -115,7 +115,8 @@ async def reject_comment(
 async def merge_comment(
     comment_id: CommentId, body: MergeIn, principal: Reviewer, legislation: Legislation
 ) -> CommentView:
-    """合并重复意见: this comment into `into`; the answer is the comment merged into, listing it."""
+    """合并重复意见: this comment into `into`; the answer is the comment merged into, listing it. `into`
+    being this comment or no comment at all is 422 naming `into`."""
     return await legislation.review_comment(comment_id, "merge", body, principal)
 
 

@@ -12,21 +12,18 @@ from services.notify.store import InboxStore
 
 
 def notify_case_assigned(store: InboxStore, event: CaseAssigned, envelope: Envelope, now: datetime) -> None:
-    for note in for_case_assigned(envelope.event_id, event, now):
-        store.notifications.add(note)
+    store.add_notices(for_case_assigned(envelope.event_id, event, now))
     # the units are remembered for a reopen; the citizen who left a contact hears of the assignment
     store.follow_units(event.case_id, [event.lead_unit.id, *(unit.id for unit in event.co_units)])
     if event.deputy:  # a formal suggestion: its lead deputy is asked to evaluate the reply
         store.follow_suggestion(event.case_id, event.deputy)
     followers = store.followers_of(event.case_id)
-    for note in item_notices.for_case_assigned_citizen(envelope.event_id, event, followers, now):
-        store.notifications.add(note)
+    store.add_notices(item_notices.for_case_assigned_citizen(envelope.event_id, event, followers, now))
 
 
 def notify_case_event(store: InboxStore, event: CaseEvent, envelope: Envelope, notices, now: datetime) -> None:
     """The notices `notices(event_id, event, now)` gives, each stored once (ids are event id + recipient)."""
-    for note in notices(envelope.event_id, event, now):
-        store.notifications.add(note)
+    store.add_notices(notices(envelope.event_id, event, now))
 
 
 CONSULTATION_REQUESTED = notification.for_consultation_requested

@@ -98,36 +98,32 @@ def for_comment_adoption_decided(event_id: str, event: CommentAdoptionDecided, n
 
 
 class LegislationNoticeEntrypoints:
-    def keep_notices(self, notes: list[Notification]) -> None:
-        for note in notes:
-            self.store.notifications.add(note)
-
     @event_handler(DraftOpened)
     def on_draft_opened(self, body):
         envelope, event = DraftOpened.from_wire(body)
-        self.keep_notices(for_draft_opened(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_draft_opened(envelope.event_id, event, utc_now()))
 
     @event_handler(DraftClosed)
     def on_draft_closed(self, body):
         envelope, event = DraftClosed.from_wire(body)
-        self.keep_notices(for_draft_closed(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_draft_closed(envelope.event_id, event, utc_now()))
 
     @event_handler(TaskAssigned)
     def on_task_assigned(self, body):
         envelope, event = TaskAssigned.from_wire(body)
-        self.keep_notices(for_task_assigned(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_task_assigned(envelope.event_id, event, utc_now()))
 
     @event_handler(TaskForwarded)
     def on_task_forwarded(self, body):
         envelope, event = TaskForwarded.from_wire(body)
-        self.keep_notices(for_task_forwarded(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_task_forwarded(envelope.event_id, event, utc_now()))
 
     @event_handler(CommentsSubmitted)
     def on_comments_submitted(self, body):
         envelope, event = CommentsSubmitted.from_wire(body)
-        self.keep_notices(for_comments_submitted(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_comments_submitted(envelope.event_id, event, utc_now()))
 
     @event_handler(CommentAdoptionDecided)
     def on_comment_adoption_decided(self, body):
         envelope, event = CommentAdoptionDecided.from_wire(body)
-        self.keep_notices(for_comment_adoption_decided(envelope.event_id, event, utc_now()))
+        self.store.add_notices(for_comment_adoption_decided(envelope.event_id, event, utc_now()))

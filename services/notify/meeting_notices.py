@@ -48,5 +48,4 @@ class MeetingNoticeEntrypoints:
     def on_case_meeting_requested(self, body):
         envelope, event = CaseMeetingRequested.from_wire(body)
         followers = self.store.followers_of(event.case_id)
-        for note in for_meeting_requested(envelope.event_id, event, followers, utc_now()):
-            self.store.notifications.add(note)
+        self.store.add_notices(for_meeting_requested(envelope.event_id, event, followers, utc_now()))

@@ -9,7 +9,8 @@ Each case is stored with two fields made for its indexes (`indexed_fields`), wri
 
 `INDEXES` lists the compound indexes for the common filters; every one ends with the listing's
 order (`received_at`, `_id`, newest first), so MongoDB walks a page in index order. A compound
-index holds at most one array field, so units and divisions have their own.
+index holds at most one array field, so units and divisions have their own, and the cases with a
+pending extension request (few at any time) are found from their own index on `extensions.status`.
 """
 
 import re
@@ -31,6 +32,7 @@ INDEXES = [
     [("division_path", 1), ("channel", 1), *NEWEST_FIRST],
     [("handling_units", 1), *NEWEST_FIRST],
     [("handling_units", 1), ("status", 1), *NEWEST_FIRST],
+    [("extensions.status", 1), *NEWEST_FIRST],
 ]
 INDEXED_FIELDS = ("division_path", "handling_units")
 
@@ -83,6 +85,8 @@ def case_filter(query: CaseQuery, actor: Actor, today: date) -> dict:
         clauses.append(overdue(today))
     elif query.overdue is False:
         clauses.append({"$nor": [overdue(today)]})
+    if query.extension is not None:
+        clauses.append({"extensions.status": query.extension})
     if query.text is not None:
         clauses.append({"content": {"$regex": re.escape(query.text)}})
     return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else {})

@@ -41,3 +41,23 @@ def test_the_timer_reminds_the_unit_and_the_ledger_keeps_the_citizen_out(platfor
     assert watch_demo.CONTACT["name"] not in text and watch_demo.CONTACT["phone"] not in text
     elsewhere = [entry for entry in answer.json() if not entry["division"].startswith("330481001")]
     assert elsewhere and all(entry["text"] is None for entry in elsewhere)
+
+
+def test_the_units_extension_request_waits_for_a_supervisors_decision(platform):
+    """The demo's lead unit asked for more days on its third urgent item: the supervisors find it among
+    the pending requests, and once decided it leaves that list."""
+    _, reason, working_days = watch_demo.EXTENSION
+    with platform.admin() as admin:
+        supervisor = key(admin, role="supervisor", label="海宁市人大常委会督查室（延期测试）")
+    with platform.client(supervisor) as staff:
+
+        def pending() -> list[dict]:
+            listed = staff.get("/v1/cases", params={"division": "330481", "extension": "pending", "limit": 100})
+            assert listed.status_code == 200, listed.text
+            return [case for case in listed.json() if case["extensions"][-1]["reason"] == reason]
+
+        (case,) = wait_until(pending, timeout=60)
+        assert case["extensions"][-1]["working_days"] == working_days and case["lead_unit"]["id"] == "hn-enforcement"
+        decided = staff.post(f"/v1/cases/{case['case_id']}/decide-extension", json={"approve": True, "note": "同意"})
+        assert decided.status_code == 200, decided.text
+        assert pending() == []

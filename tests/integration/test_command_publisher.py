@@ -4,13 +4,12 @@ import asyncio
 import itertools
 import json
 import random
-import subprocess
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from kombu import Connection
 
-from devtools.broker import create_vhost, delete_vhost
+from devtools.broker import create_vhost, delete_vhost, rabbitmqctl
 from gateway.command_publisher import CommandNotStored, CommandPublisher
 from tests.broker_connections import close_connection, named_connections
 from tests.conftest import BROKER_URI, wait_until
@@ -121,12 +120,7 @@ def test_after_the_broker_drops_the_connection_the_publisher_reconnects_by_itsel
         try:
             await publisher.publish("opinion.submit", body(1), "before")
             first = publisher.connection
-            await asyncio.to_thread(
-                subprocess.run,
-                ["rabbitmqctl", "close_all_connections", "-p", vhost, "test: operator closed it"],
-                check=True,
-                capture_output=True,
-            )
+            await asyncio.to_thread(rabbitmqctl, "close_all_connections", "-p", vhost, "test: operator closed it")
             await asyncio.wait_for(first.closed, 10)
             await publisher.publish("opinion.submit", body(2), "after")
             return first.failure, publisher.connection is not first

@@ -90,10 +90,15 @@ def kill_and_restart_service(platform, name: str) -> None:
 
 
 def everything(client: httpx.Client, path: str) -> list[dict]:
-    """Every page of a listing, following its Link headers."""
-    items, url = [], path
+    """Every page of a listing, following its Link headers. A page a service was too busy to give in
+    time (503, while it still works through the backlog the kills left) is asked for again."""
+    items, url, busy = [], path, 0
     while url:
         answer = client.get(url)
+        if answer.status_code == 503 and busy < 30:
+            busy += 1
+            time.sleep(1)
+            continue
         assert answer.status_code == 200, answer.text
         items += answer.json()
         link = re.match(r"<([^>]+)>; rel=\"next\"", answer.headers.get("link", ""))

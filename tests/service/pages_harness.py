@@ -108,6 +108,7 @@ class Pages:
                 ("intake", "categories"): lambda kw: {"division": "330481", "names": ["道路交通"], "defined_at": None},
                 ("intake", "unknown_photos"): lambda kw: [],
                 ("routing", "triage_queue"): lambda kw: {"items": [QUEUED], "next": None},
+                ("intake", "opinion_groups"): lambda kw: {"items": [], "next": None},
                 ("routing", "list_units"): lambda kw: [
                     {"id": "hn-transport", "name": "海宁市交通运输局", "division": "330481", "contacts": []}
                 ],

@@ -163,7 +163,7 @@ def test_an_action_refused_by_routing_for_scope_changes_nothing_and_says_so(page
             {"stage": "later", "on": "明天", "form": "座谈", "participants": "", "met": "deputy"},
             {"stage": "请从列表中选择", "on": "请填写日期", "participants": "此项必填"},
         ),
-        ("request-extension", {"reason": "需等待批复", "working_days": "90"}, {"working_days": "填写不正确"}),
+        ("request-extension", {"reason": "需等待批复", "working_days": "90"}, {"working_days": "不能大于 60"}),
         ("co-opinion", {"text": "意" * 5001}, {"text": "内容太长（最多 5000 个字）"}),
     ],
 )

@@ -42,7 +42,7 @@ def test_a_division_outside_the_scope_is_refused_before_any_rpc(gateway):
 def test_the_filters_and_the_caller_reach_routing(gateway):
     url = (
         "/v1/cases?division=330481001&unit=hn-housing&status=assigned&status=accepted&category=加装电梯"
-        "&channel=hotline&due_from=2026-12-01&due_to=2026-12-31&overdue=true&text=电梯&limit=20"
+        "&channel=hotline&due_from=2026-12-01&due_to=2026-12-31&overdue=true&extension=pending&text=电梯&limit=20"
     )
     answer = gateway.request("GET", url, Role.HANDLER)
     assert answer.status_code == 200 and [case["case_id"] for case in answer.json()] == [CASE["case_id"]]
@@ -57,6 +57,7 @@ def test_the_filters_and_the_caller_reach_routing(gateway):
         "due_from": "2026-12-01",
         "due_to": "2026-12-31",
         "overdue": True,
+        "extension": "pending",
         "text": "电梯",
         "limit": 20,
         "after": None,
@@ -89,6 +90,7 @@ def test_the_next_page_keeps_the_filters(gateway):
         ("due_from=2026-12-31&due_to=2026-12-01", "due_to"),
         ("due_to=next-week", "due_to"),
         ("overdue=maybe", "overdue"),
+        ("extension=approved", "extension"),
         ("text=" + "长" * 51, "text"),
         ("unit=Not%20A%20Unit", "unit"),
         ("category=" + "类" * 21, "category"),

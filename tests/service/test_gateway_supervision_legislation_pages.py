@@ -239,6 +239,7 @@ def pages():
             ("legislation", "contact_point"): lambda kw: POINT,
             ("legislation", "adoption_figures"): lambda kw: FIGURES,
             ("legislation", "comment"): lambda kw: {**COMMENT, "status": "received", "submission_id": None},
+            ("legislation", "point_comments"): lambda kw: [COMMENT],
             ("legislation", "decide_adoption"): lambda kw: {
                 **COMMENT,
                 "adoption": {**kw["decision"], "decided_at": "2026-11-24T02:00:00Z", "decided_by": "法工委"},

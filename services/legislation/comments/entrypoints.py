@@ -50,6 +50,12 @@ class CommentEntrypoints:
         return consolidation.review(self.store, comment_id, actor, now, rule).view().model_dump(mode="json")
 
     @rpc
+    def point_comments(self, draft_id: str, point_id: str, actor: dict) -> list[dict]:
+        """A point's comments on a draft to consolidate (整理), each with its original and edited words."""
+        found = consolidation.point_comments(self.store, draft_id, point_id, parse(Actor, actor))
+        return [comment.view().model_dump(mode="json") for comment in found]
+
+    @rpc
     def submit_comments(self, draft_id: str, submission: dict, actor: dict) -> dict:
         command, actor = parse(SubmitIn, submission), parse(Actor, actor)
         view = consolidation.submit(self.store, draft_id, command, actor, utc_now(), correlation_id.get())

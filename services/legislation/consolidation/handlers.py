@@ -82,10 +82,26 @@ def rule_for(action: str, body: dict | None, actor_ref: str, now: datetime) -> C
     raise ServiceError(ErrorCode.INVALID, f"未知的整理操作 {action} (unknown review action)", "action")
 
 
+def point_comments(store, draft_id: str, point_id: str, actor: Actor) -> list[Comment]:
+    """What a point consolidates on a draft (整理): its own comments and those its partners heard under
+    tasks it forwarded, whatever their state, in the order they arrived. Its staff see them, and the
+    draft's office (which reads them in the feed anyway)."""
+    draft = store.drafts.get(draft_id)
+    if draft is None:
+        raise ServiceError(ErrorCode.NOT_FOUND, f"草案 {draft_id} 不存在 (no such draft)", "draft_id")
+    point = point_of(store, point_id)
+    if actor.role not in (Role.LEGISLATIVE_OFFICE, Role.ADMIN) or not actor.can_see(draft.division):
+        acting_for(actor, point)
+    return sorted(store.comments.of_point(draft_id, point_id), key=lambda c: (c.received_at, c.comment_id))
+
+
 def merge(store, comment_id: str, into: str, actor: Actor, now: datetime) -> Comment:
     """The duplicate first, then the primary: a crash between leaves a duplicate pointing at a primary
-    that does not list it yet, which a repeated merge completes."""
-    duplicate, primary = loaded(store, comment_id), loaded(store, into)
+    that does not list it yet, which a repeated merge completes. An unknown primary is the body's
+    mistake, named `into` (the form shows it beside the field)."""
+    duplicate, primary = loaded(store, comment_id), store.comments.get(into)
+    if primary is None:
+        raise ServiceError(ErrorCode.INVALID, f"要合并到的意见 {into} 不存在 (no such comment to merge into)", "into")
     comment_reviewer(store, duplicate, actor)
     comment_reviewer(store, primary, actor)
     if duplicate.merged_into == primary.comment_id and comment_id not in primary.duplicates:
