@@ -139,8 +139,9 @@ def platform_factory(tmp_path_factory):
         return platform
 
     yield start
-    for platform in running:
+    for platform in running:  # every platform's processes first: a failing vhost deletion must not orphan any
         platform.processes.stop()
+    for platform in running:
         if platform.vhost:
             delete_vhost(platform.vhost)
 
