@@ -9,7 +9,9 @@ import pytest
 from nameko.testing.services import worker_factory
 
 from contracts.errors import ErrorCode, ServiceError
-from contracts.legislation.comments import CommentStatus, SubmitIn
+from contracts.legislation.comments import AdoptionIn, CommentStatus, SubmitIn
+from services.legislation.adoption import counters as adoption_counters
+from services.legislation.adoption import handlers as adoption
 from services.legislation.aggregates import handlers as aggregates
 from services.legislation.aggregates.themes import themes
 from services.legislation.comments import entrypoints as comment_entrypoints
@@ -327,3 +329,66 @@ def test_what_a_partner_collects_under_a_forwarded_task_flows_back_to_the_forwar
     assert service.adoption_figures("point", "sanjiang")["submitted"] == 2
     assert service.adoption_figures("point", "congjiang")["submitted"] == 1
     assert service.adoption_figures("division", "522633")["submitted"] == 1
+
+
+ADOPTION_SCOPES = ("draft:" + DRAFT_ID, "point:sanjiang-point", "division:451226", "division:45")
+
+
+def submitted_batch(store, count: int) -> list[str]:
+    ids = accepted_batch(store, count)
+    consolidation.submit(store, DRAFT_ID, SubmitIn(point_id="sanjiang-point"), staff(), NOW, "cid")
+    return ids
+
+
+def decisions(store) -> dict[str, tuple[int, int, int]]:
+    """(adopted fully, partly, not) in every scope the comments count in."""
+    figures = map(store.comments.adoption.figures, ADOPTION_SCOPES)
+    return {f.scope: (f.fully_adopted, f.partly_adopted, f.not_adopted) for f in figures}
+
+
+def decide(store, comment_id: str, decision: str):
+    return adoption.decide(store, comment_id, AdoptionIn(decision=decision, reason="已修改"), office(), NOW, "cid")
+
+
+@pytest.mark.parametrize(
+    ("crash_in", "after", "saved"),
+    [
+        ("save", 0, False),  # journalled, then cut off before the comment's save
+        ("decided", 0, True),  # saved, not counted at all
+        ("apply_marked", 2, True),  # saved, counted in two scopes of four
+    ],
+)
+def test_an_adoption_decision_cut_short_is_counted_by_the_sweep_once(mongo_db, monkeypatch, crash_in, after, saved):
+    store, _ = world(mongo_db)
+    first, second = submitted_batch(store, 2)
+    decide(store, first, "adopted")
+    target = {"save": store.comments, "decided": store.comments.adoption, "apply_marked": adoption_counters}[crash_in]
+    with monkeypatch.context() as patched:
+        crashing(patched, target, crash_in, after=after)
+        with pytest.raises(Crash):
+            decide(store, second, "partly_adopted")
+    assert (store.comments.get(second).adoption is not None) is saved
+
+    assert store.comments.settle_adoptions(SWEEP_AGE, NOW + timedelta(seconds=30)) == 0  # still the writer's
+    assert store.comments.settle_adoptions(SWEEP_AGE, LATER) == 1
+    expected = (1, 1 if saved else 0, 0)
+    assert decisions(store) == dict.fromkeys(ADOPTION_SCOPES, expected)
+    assert store.comments.settle_adoptions(SWEEP_AGE, LATER + timedelta(minutes=5)) == 0
+    assert decisions(store) == dict.fromkeys(ADOPTION_SCOPES, expected)
+    marks = store.comments.adoption.collection.find({"decisions": {"$exists": True, "$ne": {}}})
+    assert list(marks) == []  # the journal's marks are cleared once it is settled
+
+
+def test_a_corrected_decision_moves_its_count_even_when_the_first_is_settled_last(mongo_db, monkeypatch):
+    store, _ = world(mongo_db)
+    (comment_id,) = submitted_batch(store, 1)
+    with monkeypatch.context() as patched:
+        crashing(patched, store.comments.adoption, "decided")
+        with pytest.raises(Crash):
+            decide(store, comment_id, "not_adopted")  # saved, not counted
+    decide(store, comment_id, "adopted")  # corrected: counted at once, taking one from not_adopted
+    assert decisions(store) == dict.fromkeys(ADOPTION_SCOPES, (1, 0, -1))
+    assert store.comments.settle_adoptions(SWEEP_AGE, LATER) == 1
+    assert decisions(store) == dict.fromkeys(ADOPTION_SCOPES, (1, 0, 0))
+    figures = store.comments.adoption.figures("point:sanjiang-point")
+    assert (figures.submitted, figures.adopted, figures.undecided) == (1, 1, 0)

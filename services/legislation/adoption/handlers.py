@@ -34,8 +34,10 @@ def decide(store, comment_id: str, command: AdoptionIn, actor: Actor, now: datet
         decided_at=now,
         has_contact=comment.contact is not None,
     )
-    stored = saved(store, decided, now, [event], correlation_id)
-    store.comments.adoption.decided(comment.draft_id, comment.chain, comment.division, command.decision, previous)
+    where = (comment.draft_id, comment.chain, comment.division)
+    entry = store.comments.adoption.deciding(comment.comment_id, where, command.decision, previous, now)
+    stored = saved(store, decided, now, [event], correlation_id, entry and entry["_id"])
+    store.comments.adoption.decided(entry)
     log.info("comment %s: %s", comment_id, command.decision.value)
     return stored
 

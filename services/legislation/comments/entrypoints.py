@@ -104,9 +104,11 @@ class CommentEntrypoints:
     @settings_timer("outbox_sweep_seconds")
     def settle_comments(self):
         """Completes what a crash left half done, as the outbox sweep does for events: comments stored but
-        not counted, submissions recorded but not finished (each taken once, whatever the replicas)."""
+        not counted, adoption decisions saved but not counted, submissions recorded but not finished (each
+        taken once, whatever the replicas)."""
         now, older_than = utc_now(), timedelta(seconds=2 * get_settings().outbox_sweep_seconds)
         self.store.comments.settle(older_than, now)
+        self.store.comments.settle_adoptions(older_than, now)
         consolidation.settle(self.store, older_than, now)
 
     @rpc

@@ -54,7 +54,7 @@ class CommentStore:
         self.feed_entries = db["comment_feed"]
         self.feed_heads = db["comment_feed_heads"]
         self.counting = db["comment_counting"]
-        self.adoption = AdoptionCounters(db["adoption_counters"])
+        self.adoption = AdoptionCounters(db["adoption_counters"], db["adoption_counting"])
 
     def ensure_indexes(self) -> None:
         comments = self.comments.collection
@@ -63,6 +63,7 @@ class CommentStore:
         comments.create_index("merged_into", sparse=True)
         comments.create_index([("draft_id", 1), ("chain", 1), ("status", 1)])  # a point's, along the chain
         self.counting.create_index("at")
+        self.adoption.ensure_indexes()
         self.submissions.collection.create_index([("state", 1), ("submitted_at", 1)])
         self.submissions.collection.create_index([("draft_id", 1), ("submitted_at", 1)])
 
@@ -184,10 +185,24 @@ class CommentStore:
             )
 
     def save(
-        self, comment: Comment, now: datetime, events: Iterable[Message] = (), correlation_id: str = "-"
+        self,
+        comment: Comment,
+        now: datetime,
+        events: Iterable[Message] = (),
+        correlation_id: str = "-",
+        applied: str | None = None,
     ) -> Comment:
-        """Writes a change (guarded on the loaded version), stamped for the feed."""
-        return self.comments.save(self.stamp(comment, now), events, correlation_id)
+        """Writes a change (guarded on the loaded version), stamped for the feed; `applied` is recorded
+        among the comment's applied ids in the same write (an adoption journal entry's)."""
+        return self.comments.save(self.stamp(comment, now), events, correlation_id, applied)
+
+    def saved_with(self, entry: dict) -> bool:
+        """Whether the comment was saved with this adoption journal entry."""
+        query = {"_id": entry["comment_id"], "applied_events": entry["_id"]}
+        return self.comments.collection.find_one(query, {"_id": 1}) is not None
+
+    def settle_adoptions(self, older_than: timedelta, now: datetime) -> int:
+        return self.adoption.settle(self.saved_with, older_than, now)
 
     # reads
 

@@ -52,9 +52,9 @@ def comment_reviewer(store, comment: Comment, actor: Actor) -> None:
     raise refusal
 
 
-def saved(store, comment: Comment, now: datetime, events=(), correlation_id: str = "-") -> Comment:
+def saved(store, comment: Comment, now: datetime, events=(), correlation_id: str = "-", applied=None) -> Comment:
     try:
-        return store.comments.save(comment, now, events, correlation_id)
+        return store.comments.save(comment, now, events, correlation_id, applied)
     except VersionConflict as conflict:
         state = conflict.current.view().model_dump(mode="json") if conflict.current else None
         raise ServiceError(ErrorCode.CONFLICT, "意见已被他人更新 (changed meanwhile)", "comment_id", state) from None
