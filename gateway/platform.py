@@ -46,6 +46,7 @@ class Platform:
         await self.api_keys.ensure_indexes()
         await self.idempotency.ensure_indexes()
         await self.sessions.ensure_indexes()
+        await self.staff_users.ensure_indexes()
         await self.broker.start(COMMANDS)
         if self.settings.admin_api_key:
             await self.api_keys.bootstrap(self.settings.admin_api_key)

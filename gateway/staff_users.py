@@ -87,6 +87,11 @@ class StaffUserStore:
         await self.users.insert_one(user)
         return user
 
+    async def ensure_indexes(self) -> None:
+        """Failed sign-ins are kept per user and per address only while they can lock: an address that
+        tried once is not remembered for ever."""
+        await self.failures.create_index("since", expireAfterSeconds=int(LOCK_WINDOW.total_seconds()))
+
     async def get(self, username: str) -> dict | None:
         return await self.users.find_one({"_id": username})
 

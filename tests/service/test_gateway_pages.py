@@ -2,8 +2,9 @@
 errors beside their fields, the console's pages under the API's role and scope rules, and the API docs
 with local assets. The services answer from memory (`pages_harness`)."""
 
+import asyncio
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
@@ -12,8 +13,10 @@ import pytest
 
 from contracts.errors import ErrorCode, ServiceError
 from contracts.vocabulary import Role
+from gateway.db import AwaitableCollection
 from gateway.sessions import token_hash
-from gateway.staff_users import ADDRESS_ATTEMPTS, USER_ATTEMPTS
+from gateway.staff_users import ADDRESS_ATTEMPTS, LOCK_WINDOW, USER_ATTEMPTS, StaffUserStore
+from infra.embedded import EmbeddedClient
 from infra.settings import Settings
 from tests.service.pages_harness import PASSWORD, Pages, csrf_of, sign_in
 from tests.service.test_gateway_routers import OPINION
@@ -489,3 +492,21 @@ def test_the_station_answers_on_the_spot(pages):
     call = pages.calls("act_on_case")[-1]
     assert call["case_id"] == "7K3P-9XTA-2MQD" and call["action"] == "answer-on-the-spot"
     assert call["command"] == {"expected_version": 3, "text": form["text"], "result_class": "A"}
+
+
+def test_failed_sign_ins_are_forgotten_once_they_can_no_longer_lock(tmp_path):
+    """The failures' collection expires each record with the lock window, so an address that tried once
+    is not kept for ever (a TTL index, which the embedded store applies as MongoDB does)."""
+    client = EmbeddedClient(tmp_path / "data")
+    database = client["gateway"]
+    failures = database["signin_failures"]
+    now = datetime.now(UTC)
+    failures.insert_many([{"_id": "address:10.0.0.9", "count": 3, "since": now - LOCK_WINDOW - timedelta(minutes=1)}])
+    failures.insert_one({"_id": "user:zhou", "count": 1, "since": now})
+    store = StaffUserStore(AwaitableCollection(database["staff_users"]), AwaitableCollection(failures))
+
+    asyncio.run(store.ensure_indexes())
+
+    assert failures.index_information()["since_1"]["expireAfterSeconds"] == LOCK_WINDOW.total_seconds()
+    assert [record["_id"] for record in failures.find({})] == ["user:zhou"]
+    client.close()
