@@ -59,7 +59,7 @@ def test_the_supervisor_opens_statistics_and_sees_the_counts(visitor_factory, pl
         ("/console/supervision", "超期与时间过半", "32-overdue"),
         ("/console/supervision/key-items", "重点督办清单", "33-key-items"),
         ("/console/supervision/rankings", "红黑榜", "34-rankings"),
-        ("/console/supervision/ledger-settings", "挂单销号公示设置", "36-ledger-settings"),
+        ("/console/supervision/ledger-settings", "挂单销号公示设置", "37-ledger-settings"),
         ("/console/supervision/reviews", "回头看", "35-reviews"),
     ]:
         page.goto(path)

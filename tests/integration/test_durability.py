@@ -96,7 +96,12 @@ def test_an_event_published_before_its_consumer_ever_started_waits_for_it(platfo
 
     waiting = topology.event_queue("intake", "opinion.received", "routing", "on_opinion_received")
     with Connection(fresh.amqp_uri) as connection:
-        assert connection.default_channel.queue_declare(waiting, passive=True).message_count == 1
+
+        def waiting_messages() -> int:
+            return connection.default_channel.queue_declare(waiting, passive=True).message_count
+
+        # the opinion is readable once stored; its event leaves intake's outbox just after
+        wait_until(lambda: waiting_messages() == 1, timeout=10)
 
     fresh.processes.start_service("routing")
     with fresh.admin() as admin:
