@@ -19,23 +19,10 @@ from contracts.supervision.reviews import ReviewDue, ReviewKind
 from infra.clock import SHANGHAI, utc_now
 from infra.nameko_entrypoints import event_handler
 from services.notify.item_notices import ItemFollowers, citizen_recipient
-from services.notify.notification import Notification, unit_recipient
+from services.notify.notification import Notification, notice, unit_recipient
 from services.notify.watch_notices import supervisor_recipient
 
 LEVELS = {KeyLevel.KEY: "重点督办", KeyLevel.LEADER_LED: "领导领衔督办", KeyLevel.MAJOR: "大督办"}
-
-
-def note(event_id: str, recipient: str, event, title: str, body: str, now: datetime, case_id: str) -> Notification:
-    return Notification(
-        id=f"{event_id}:{recipient}",
-        recipient=recipient,
-        division=event.division,
-        kind=event.TYPE,
-        title=title,
-        body=body,
-        created_at=now,
-        case_id=case_id,
-    )
 
 
 def for_code_issued(event_id: str, event: EvaluationCodeIssued, erased: bool, now: datetime) -> list[Notification]:
@@ -44,7 +31,7 @@ def for_code_issued(event_id: str, event: EvaluationCodeIssued, erased: bool, no
     until = event.expires_at.astimezone(SHANGHAI).strftime("%H:%M")
     body = f"您的满意度评价验证码为 {event.code}，{until} 前有效，仅限本人使用，请勿告知他人。"
     recipient = citizen_recipient(event.tracking_code)
-    return [note(event_id, recipient, event, "满意度评价验证码", body, now, event.tracking_code)]
+    return [notice(event_id, event, recipient, "满意度评价验证码", body, now, event.tracking_code)]
 
 
 def for_evaluation_requested(
@@ -57,13 +44,13 @@ def for_evaluation_requested(
     if followers.citizen:
         body = f"您反映的事项（查询码 {event.case_id}）的答复尚未评价，请于 {closes} 前评价，逾期记为未评价。"
         notes.append(
-            note(event_id, citizen_recipient(event.case_id), event, "请及时评价答复", body, now, event.case_id)
+            notice(event_id, event, citizen_recipient(event.case_id), "请及时评价答复", body, now, event.case_id)
         )
     if followers.deputy:
         what = "您领衔提出的建议" if followers.suggestion else "民情事项"
         body = f"{what}（编号 {event.case_id}）的答复尚待您评价，评价期限 {closes}，逾期记为未评价。"
         recipient = f"deputy:{followers.deputy}"
-        notes.append(note(event_id, recipient, event, "答复待评价（提醒）", body, now, event.case_id))
+        notes.append(notice(event_id, event, recipient, "答复待评价（提醒）", body, now, event.case_id))
     return notes
 
 
@@ -78,9 +65,9 @@ def for_key_marked(event_id: str, event: CaseKeyMarked, now: datetime) -> list[N
         title = f"{level}销号"
         to_unit = f"民情事项（编号 {event.case_id}）已办结销号，不再列入{level}。"
         to_supervisors = f"民情事项（编号 {event.case_id}）已从{level}清单销号：{event.reason}"
-    notes = [note(event_id, supervisor_recipient(event.division), event, title, to_supervisors, now, event.case_id)]
+    notes = [notice(event_id, event, supervisor_recipient(event.division), title, to_supervisors, now, event.case_id)]
     if event.lead_unit is not None:
-        notes.append(note(event_id, unit_recipient(event.lead_unit.id), event, title, to_unit, now, event.case_id))
+        notes.append(notice(event_id, event, unit_recipient(event.lead_unit.id), title, to_unit, now, event.case_id))
     return notes
 
 
@@ -90,8 +77,8 @@ def for_review_due(event_id: str, event: ReviewDue, now: datetime) -> list[Notif
     to_supervisors = f"民情事项（编号 {event.case_id}，{event.unit.name}）的{what}已到回头看日期 {due}，请组织回头看。"
     to_unit = f"贵单位答复的民情事项（编号 {event.case_id}）的{what}将接受人大回头看，请准备落实情况。"
     return [
-        note(event_id, supervisor_recipient(event.division), event, "回头看到期", to_supervisors, now, event.case_id),
-        note(event_id, unit_recipient(event.unit.id), event, "回头看通知", to_unit, now, event.case_id),
+        notice(event_id, event, supervisor_recipient(event.division), "回头看到期", to_supervisors, now, event.case_id),
+        notice(event_id, event, unit_recipient(event.unit.id), "回头看通知", to_unit, now, event.case_id),
     ]
 
 

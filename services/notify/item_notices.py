@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from contracts.intake.opinions import OpinionReceived, ReceiverKind
 from contracts.routing import CaseAssigned, CaseReopened, CaseReplied
 from contracts.supervision import EvaluationRecorded, Rating
-from services.notify.notification import Notification, unit_recipient
+from services.notify.notification import Notification, notice, unit_recipient
 from services.notify.watch_notices import supervisor_recipient
 
 
@@ -33,16 +33,8 @@ def citizen_recipient(tracking_code: str) -> str:
 
 
 def _note(event_id: str, recipient: str, event, kind: str, title: str, body: str, now: datetime) -> Notification:
-    return Notification(
-        id=f"{event_id}:{recipient}",
-        recipient=recipient,
-        division=event.division,
-        kind=kind,
-        title=title,
-        body=body,
-        created_at=now,
-        case_id=getattr(event, "case_id", None) or getattr(event, "tracking_code", None),
-    )
+    case_id = getattr(event, "case_id", None) or getattr(event, "tracking_code", None)
+    return notice(event_id, event, recipient, title, body, now, case_id, kind)
 
 
 def followers_of_received(event: OpinionReceived) -> ItemFollowers:

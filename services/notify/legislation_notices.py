@@ -9,10 +9,9 @@ from datetime import datetime
 from contracts.legislation.comments import AdoptionDecision, CommentAdoptionDecided, CommentsSubmitted
 from contracts.legislation.drafts import DraftClosed, DraftOpened
 from contracts.legislation.tasks import TaskAssigned, TaskForwarded
-from contracts.message import Message
 from infra.clock import SHANGHAI, utc_now
 from infra.nameko_entrypoints import event_handler
-from services.notify.notification import Notification
+from services.notify.notification import Notification, notice
 
 
 def office_recipient(division: str) -> str:
@@ -21,18 +20,6 @@ def office_recipient(division: str) -> str:
 
 def point_recipient(division: str) -> str:
     return f"contact_point:{division}"
-
-
-def notice(event_id: str, event: Message, recipient: str, title: str, body: str, now: datetime) -> Notification:
-    return Notification(
-        id=f"{event_id}:{recipient}",
-        recipient=recipient,
-        division=event.division,
-        kind=event.TYPE,
-        title=title,
-        body=body,
-        created_at=now,
-    )
 
 
 def beijing(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from contracts.routing import CaseMeetingRequested
 from infra.clock import utc_now
 from infra.nameko_entrypoints import event_handler
 from services.notify.item_notices import ItemFollowers
-from services.notify.notification import Notification
+from services.notify.notification import Notification, notice
 
 
 def deputy_of(event: CaseMeetingRequested, followers: ItemFollowers | None) -> str | None:
@@ -29,18 +29,7 @@ def for_meeting_requested(
         f"{event.on.isoformat()}，地点 {event.place}。"
     )
     recipient = f"deputy:{deputy}"
-    return [
-        Notification(
-            id=f"{event_id}:{recipient}",
-            recipient=recipient,
-            division=event.division,
-            kind=event.TYPE,
-            title="约见请求",
-            body=body,
-            created_at=now,
-            case_id=event.case_id,
-        )
-    ]
+    return [notice(event_id, event, recipient, "约见请求", body, now, event.case_id)]
 
 
 class MeetingNoticeEntrypoints:

@@ -24,6 +24,29 @@ class Notification(BaseModel):
     version: int = 0
 
 
+def notice(
+    event_id: str,
+    event,
+    recipient: str,
+    title: str,
+    body: str,
+    now: datetime,
+    case_id: str | None = None,
+    kind: str | None = None,
+) -> Notification:
+    """The event's notice to one recipient, in the event's division and of its type unless `kind` says."""
+    return Notification(
+        id=f"{event_id}:{recipient}",
+        recipient=recipient,
+        division=event.division,
+        kind=kind or event.TYPE,
+        title=title,
+        body=body,
+        created_at=now,
+        case_id=case_id,
+    )
+
+
 def unit_recipient(unit_id: str) -> str:
     return f"unit:{unit_id}"
 
@@ -32,17 +55,7 @@ def for_case_assigned(event_id: str, event: CaseAssigned, now: datetime) -> list
     due = event.due_date.isoformat()
 
     def to_unit(unit_id: str, title: str, body: str) -> Notification:
-        recipient = unit_recipient(unit_id)
-        return Notification(
-            id=f"{event_id}:{recipient}",
-            recipient=recipient,
-            division=event.division,
-            kind="case.assigned",
-            title=title,
-            body=body,
-            created_at=now,
-            case_id=event.case_id,
-        )
+        return notice(event_id, event, unit_recipient(unit_id), title, body, now, event.case_id, "case.assigned")
 
     lead = to_unit(
         event.lead_unit.id,
@@ -66,22 +79,12 @@ def station_recipient(division: str) -> str:
 
 def for_consultation_requested(event_id: str, event: CaseConsultationRequested, now: datetime) -> list[Notification]:
     """征求意见: each asked unit is asked, in its inbox, to answer by the date."""
-    return [
-        Notification(
-            id=f"{event_id}:{unit_recipient(unit.id)}",
-            recipient=unit_recipient(unit.id),
-            division=event.division,
-            kind=event.TYPE,
-            title="征求拟办单位意见",
-            body=(
-                f"联络站拟将一件民情事项（编号 {event.case_id}）交由贵单位办理（第 {event.round} 轮征求意见），"
-                f"请于 {event.reply_by.isoformat()} 前答复是否同意并说明理由。"
-            ),
-            created_at=now,
-            case_id=event.case_id,
-        )
-        for unit in event.units
-    ]
+    body = (
+        f"联络站拟将一件民情事项（编号 {event.case_id}）交由贵单位办理（第 {event.round} 轮征求意见），"
+        f"请于 {event.reply_by.isoformat()} 前答复是否同意并说明理由。"
+    )
+    title = "征求拟办单位意见"
+    return [notice(event_id, event, unit_recipient(unit.id), title, body, now, event.case_id) for unit in event.units]
 
 
 def for_consultation_answered(event_id: str, event: CaseConsultationAnswered, now: datetime) -> list[Notification]:
@@ -89,18 +92,8 @@ def for_consultation_answered(event_id: str, event: CaseConsultationAnswered, no
     recipient = station_recipient(event.division)
     verdict = "同意" if event.agree else "不同意"
     late = "（逾期答复）" if event.late else ""
-    return [
-        Notification(
-            id=f"{event_id}:{recipient}",
-            recipient=recipient,
-            division=event.division,
-            kind=event.TYPE,
-            title="拟办单位已答复征求意见",
-            body=f"{event.unit.name} 对事项（编号 {event.case_id}）第 {event.round} 轮征求意见答复：{verdict}{late}。",
-            created_at=now,
-            case_id=event.case_id,
-        )
-    ]
+    body = f"{event.unit.name} 对事项（编号 {event.case_id}）第 {event.round} 轮征求意见答复：{verdict}{late}。"
+    return [notice(event_id, event, recipient, "拟办单位已答复征求意见", body, now, event.case_id)]
 
 
 def for_case_triaged(event_id: str, event: CaseTriaged, now: datetime) -> list[Notification]:
@@ -111,15 +104,5 @@ def for_case_triaged(event_id: str, event: CaseTriaged, now: datetime) -> list[N
     recipient = station_recipient(event.division)
     names = "、".join(unit.name for unit in event.suggested_units)
     hint = f"系统建议承办单位：{names}。" if names else "暂无系统建议的承办单位。"
-    return [
-        Notification(
-            id=f"{event_id}:{recipient}",
-            recipient=recipient,
-            division=event.division,
-            kind=event.TYPE,
-            title="新事项待人工分办",
-            body=f"一件民情事项（编号 {event.case_id}）未匹配分办规则，请尽快分办（1 个工作日内交办）。{hint}",
-            created_at=now,
-            case_id=event.case_id,
-        )
-    ]
+    body = f"一件民情事项（编号 {event.case_id}）未匹配分办规则，请尽快分办（1 个工作日内交办）。{hint}"
+    return [notice(event_id, event, recipient, "新事项待人工分办", body, now, event.case_id)]

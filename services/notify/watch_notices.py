@@ -8,7 +8,7 @@ from datetime import datetime
 from contracts.supervision.watch import CaseDueSoon, CaseHalfTime, CaseOverdue, WatchEvent
 from infra.clock import utc_now
 from infra.nameko_entrypoints import event_handler
-from services.notify.notification import Notification, unit_recipient
+from services.notify.notification import Notification, notice, unit_recipient
 
 COUNTY_DIGITS = 6
 
@@ -24,19 +24,7 @@ def notices(
     bodies = dict.fromkeys(recipients, to_units)
     if to_supervisors is not None:
         bodies[supervisor_recipient(event.division)] = to_supervisors
-    return [
-        Notification(
-            id=f"{event_id}:{recipient}",
-            recipient=recipient,
-            division=event.division,
-            kind=event.TYPE,
-            title=title,
-            body=body,
-            created_at=now,
-            case_id=event.case_id,
-        )
-        for recipient, body in bodies.items()
-    ]
+    return [notice(event_id, event, recipient, title, body, now, event.case_id) for recipient, body in bodies.items()]
 
 
 def for_due_soon(event_id: str, event: CaseDueSoon, now: datetime) -> list[Notification]:
