@@ -134,6 +134,11 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in text.replace("；", ";").splitlines() if line.strip()]
 
 
+def task_body(typed: dict) -> dict:
+    """A task's or a forwarding's request body: the fields filled in, the focus questions one a line."""
+    return {**{k: v for k, v in typed.items() if v}, "focus_questions": lines_of(typed["focus_questions"])}
+
+
 # ---- the office: drafts
 
 
@@ -244,7 +249,7 @@ async def draft(request: Request, session: Session, draft_id: DraftId):
 @router.post("/drafts/{draft_id}/tasks")
 async def assign_task(request: Request, session: Session, draft_id: DraftId):
     typed = await form_values(request, ("point_id", "due_date", "focus_questions", "note"))
-    body = {**{k: v for k, v in typed.items() if v}, "focus_questions": lines_of(typed["focus_questions"])}
+    body = task_body(typed)
     legislation = running_platform(request).legislation
     outcome = await attempt(
         request,
@@ -391,7 +396,7 @@ async def task(request: Request, session: Session, task_id: TaskId):
 @router.post("/tasks/{task_id}/forward")
 async def forward(request: Request, session: Session, task_id: TaskId):
     typed = await form_values(request, ("partner_point_id", "due_date", "focus_questions", "note"))
-    body = {**{k: v for k, v in typed.items() if v}, "focus_questions": lines_of(typed["focus_questions"])}
+    body = task_body(typed)
     legislation = running_platform(request).legislation
     outcome = await attempt(
         request,
